@@ -1,0 +1,75 @@
+/**
+ * zod guards for what Microsoft's endpoints send: the token endpoint (success and AADSTS errors),
+ * Graph collection pages, users, groups, directory objects, delta pages and the Graph error body.
+ * Records keep unknown fields (`.loose()`): `raw` is the provider's own record for the mapper.
+ */
+import { z } from 'zod';
+
+export const tokenResponseGuard = z.object({
+  token_type: z.string(),
+  expires_in: z.coerce.number(),
+  access_token: z.string().min(1),
+});
+
+/** https://learn.microsoft.com/entra/identity-platform/reference-error-codes */
+export const tokenErrorGuard = z.object({
+  error: z.string(),
+  error_description: z.string().optional(),
+  error_codes: z.array(z.number()).optional(),
+  trace_id: z.string().optional(),
+  correlation_id: z.string().optional(),
+});
+
+/** The access token's payload, read only to preflight the granted app roles. */
+export const accessTokenClaimsGuard = z.object({ roles: z.array(z.string()).optional() }).loose();
+
+export const graphErrorGuard = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string().optional().default(''),
+    innerError: z.object({ 'request-id': z.string().optional(), date: z.string().optional() }).loose().optional(),
+  }),
+});
+
+const nullableString = z.string().nullable().optional();
+
+export const graphUserGuard = z
+  .object({
+    id: z.string().min(1),
+    userPrincipalName: nullableString,
+    mail: nullableString,
+    givenName: nullableString,
+    surname: nullableString,
+    displayName: nullableString,
+    accountEnabled: z.boolean().nullable().optional(),
+    otherMails: z.array(z.string()).nullable().optional(),
+  })
+  .loose();
+export type GraphUser = z.infer<typeof graphUserGuard>;
+
+export const graphGroupGuard = z
+  .object({ id: z.string().min(1), displayName: nullableString, description: nullableString })
+  .loose();
+export type GraphGroup = z.infer<typeof graphGroupGuard>;
+
+/** A directoryObject inside a member list: users, groups, devices, service principals, contacts. */
+export const directoryObjectGuard = z.object({ '@odata.type': z.string().optional(), id: z.string().min(1) }).loose();
+
+const removedGuard = z.object({ reason: z.string() }).loose();
+
+export const deltaUserGuard = graphUserGuard.extend({ '@removed': removedGuard.optional() });
+
+export const deltaMemberGuard = directoryObjectGuard.extend({ '@removed': removedGuard.optional() });
+
+export const deltaGroupGuard = graphGroupGuard.extend({
+  '@removed': removedGuard.optional(),
+  'members@delta': z.array(deltaMemberGuard).optional(),
+});
+
+/** One page of a Graph collection; a delta page carries either a next link or the delta link. */
+export const graphPageGuard = <T extends z.ZodType>(item: T) =>
+  z.object({
+    value: z.array(item),
+    '@odata.nextLink': z.string().optional(),
+    '@odata.deltaLink': z.string().optional(),
+  });
