@@ -18,6 +18,7 @@ const ALLOWED =
 
 // Names other products use for the same fields; pointing at ours beats a bare "unknown".
 const ALIASES: Readonly<Record<string, CoreTarget>> = {
+  email: 'email',
   mail: 'email',
   emailaddress: 'email',
   primaryemail: 'email',
