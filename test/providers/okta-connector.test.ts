@@ -113,7 +113,8 @@ describe('Okta connector paging', () => {
     const { c } = await connect((_req, res) => {
       if (mode === 'empty') {
         res.writeHead(200, { 'content-type': 'application/json' });
-        return res.end('');
+        res.end('');
+        return;
       }
       if (mode === 'object') return sendJson(res, 200, { users: [] });
       sendJson(res, 200, [oktaUser(), { ...oktaUser(), profile: 'x' }]);
