@@ -41,3 +41,23 @@ export function deterministicGuid(seed: number, salt: string, index: number): st
   const idx = (index >>> 0).toString(16).padStart(8, '0');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(12, 15)}-${'89ab'[index % 4]}${hex.slice(15, 18)}-${hex.slice(18, 22)}${idx}`;
 }
+
+/** Inverse of an odd multiplier modulo 2^32 (Newton iteration). */
+function inverseOdd(a: number): number {
+  let x = a;
+  for (let i = 0; i < 5; i++) x = Math.imul(x, 2 - Math.imul(a, x));
+  return x >>> 0;
+}
+const SCRAMBLE_INVERSE = inverseOdd(0x2c1b3c6d);
+
+/** Inverse of `scrambledIndex`; `undefined` when the text is not base62. */
+export function unscrambleIndex(seed: number, text: string): number | undefined {
+  let v = 0;
+  for (const ch of text) {
+    const d = BASE62.indexOf(ch);
+    if (d < 0) return undefined;
+    v = v * 62 + d;
+  }
+  if (v > 0xffffffff) return undefined;
+  return (Math.imul((v ^ 0x5bd1e995) >>> 0, SCRAMBLE_INVERSE) ^ (seed & 0xffff)) >>> 0;
+}
