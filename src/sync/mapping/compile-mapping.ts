@@ -31,7 +31,8 @@ export interface MappingError {
   message: string;
   /** What to do about it, also the tail of `message`. */
   hint: string;
-  /** 1-based position in the expression; absent for problems with the target name itself. */
+  /** 1-based position in the expression (a JavaScript string index + 1, so an editor can place the
+   * cursor at position - 1); absent for problems with the target name itself. */
   position?: number;
 }
 
