@@ -39,12 +39,18 @@ export function parseExpression(source: string): ExpressionNode {
   return new Parser(source).template();
 }
 
+// Field names: a letter, _ or $, then letters, digits, _, $ or - (Okta, Entra and Google names fit;
+// anything else is written as a quoted key: ["@odata.type"]).
+const IDENTIFIER_START = /^[\p{L}_$]$/u;
+const IDENTIFIER_PART = /^[\p{L}\p{N}_$-]$/u;
+const SPACE = /^\s$/u;
+
 function isIdentifierStart(c: string | undefined): c is string {
-  return c !== undefined && /^[\p{L}_$]$/u.test(c);
+  return c !== undefined && IDENTIFIER_START.test(c);
 }
 
 function isIdentifierPart(c: string | undefined): c is string {
-  return c !== undefined && /^[\p{L}\p{N}_$-]$/u.test(c);
+  return c !== undefined && IDENTIFIER_PART.test(c);
 }
 
 function isDigit(c: string | undefined): c is string {
@@ -52,7 +58,7 @@ function isDigit(c: string | undefined): c is string {
 }
 
 function isSpace(c: string | undefined): boolean {
-  return c !== undefined && /^\s$/u.test(c);
+  return c !== undefined && SPACE.test(c);
 }
 
 class Parser {
