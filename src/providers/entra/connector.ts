@@ -20,8 +20,10 @@ import { decodeDeltaCursor, encodeDeltaCursor } from './delta-cursor.js';
 import { entraKnownSourcePaths } from './defaults.js';
 
 /** Every user field the default mapping and the picker need; Graph omits most unless selected. */
-export const USER_SELECT = entraKnownSourcePaths.join(',');
-export const GROUP_SELECT = ['id', 'displayName', 'description', 'mail', 'mailNickname', 'securityEnabled', 'mailEnabled', 'groupTypes', 'createdDateTime'].join(',');
+const USER_FIELDS = entraKnownSourcePaths;
+const GROUP_FIELDS = ['id', 'displayName', 'description', 'mail', 'mailNickname', 'securityEnabled', 'mailEnabled', 'groupTypes', 'createdDateTime'];
+export const USER_SELECT = USER_FIELDS.join(',');
+export const GROUP_SELECT = GROUP_FIELDS.join(',');
 const PAGE_SIZE = 999; // Graph's maximum for users, groups and members
 
 const MEMBER_TYPES: Record<string, SourceMember['type']> = {
@@ -31,16 +33,21 @@ const MEMBER_TYPES: Record<string, SourceMember['type']> = {
 
 export function toSourceUser(u: GraphUser): SourceUser {
   // accountEnabled is only present when selected; a missing value is not "enabled"
-  return { externalId: u.id, enabled: u.accountEnabled === true, raw: withoutAnnotations(u) };
+  return { externalId: u.id, enabled: u.accountEnabled === true, raw: normalized(u, USER_FIELDS) };
 }
 
 export function toSourceGroup(g: GraphGroup): SourceGroup {
-  return { externalId: g.id, name: g.displayName ?? g.id, description: g.description ?? null, raw: withoutAnnotations(g) };
+  return { externalId: g.id, name: g.displayName ?? g.id, description: g.description ?? null, raw: normalized(g, GROUP_FIELDS) };
 }
 
-function withoutAnnotations(o: Record<string, unknown>): Record<string, unknown> {
+/**
+ * The record without OData annotations, every selected field present: lists return unset fields
+ * as null while delta rounds omit them, and the mirror must see the same record from both.
+ */
+function normalized(o: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) if (!k.startsWith('@') && !k.includes('@')) out[k] = v;
+  for (const f of fields) out[f] = o[f] ?? null;
+  for (const [k, v] of Object.entries(o)) if (!k.includes('@') && !(k in out)) out[k] = v;
   return out;
 }
 

@@ -73,7 +73,9 @@ export function graphError(res: HttpResponse): ProviderError {
   const details = { status, providerCode: graphCode, url: redact(res.url), hint: requestId ? `Graph request-id ${requestId}` : undefined };
   const said = graphMessage ? ` Microsoft Graph said: "${graphMessage}"` : '';
 
-  if (status === 410 || graphCode === 'syncStateNotFound' || graphCode === 'resyncRequired' || graphCode === 'syncStateInvalid')
+  // Graph spells these codes in either case (`SyncStateNotFound` on some workloads)
+  const lowerCode = graphCode?.toLowerCase() ?? '';
+  if (status === 410 || lowerCode === 'syncstatenotfound' || lowerCode === 'resyncrequired' || lowerCode === 'syncstateinvalid')
     return new ProviderError('delta_expired', 'The stored Microsoft Graph delta link is no longer valid; a full read is needed.', details);
   if (status === 401)
     return new ProviderError('auth_failed', `Microsoft Graph rejected the access token (${graphCode ?? 'HTTP 401'}). Check the tenant, the cloud and the app's credentials.${said}`, details);
