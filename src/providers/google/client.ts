@@ -89,9 +89,10 @@ export function createGoogleClient(credentials: GoogleCredentials, ctx: Connecto
         await accessToken();
         return true;
       },
-      retryDelay: (res: HttpResponse, _attempt: number, backoffMs: number) => {
+      retryDelay: (res: HttpResponse, attempt: number, backoffMs: number) => {
         if (isQuotaError(res)) {
-          if (res.status !== 429) api.stats.throttled++; // the client counts 429 itself
+          // a 403 quota error that will be retried counts as throttled (the client counts 429 itself)
+          if (res.status !== 429 && attempt < (httpCtx.retry?.attempts ?? GOOGLE_RETRY.attempts)) api.stats.throttled++;
           return retryAfterMs(res.headers) ?? backoffMs;
         }
         if (res.status >= 500) return retryAfterMs(res.headers) ?? backoffMs;

@@ -34,24 +34,19 @@ export const serviceAccountKeyGuard = z.looseObject({
   client_id: z.string().optional(),
   private_key_id: z.string().optional(),
   project_id: z.string().optional(),
-});
+}, { error: 'serviceAccountKey is required: the service account\'s JSON key file (as an object or its text).' });
 export type ServiceAccountKey = z.infer<typeof serviceAccountKeyGuard>;
 
 /** The key as an object, or the key file's text (what an admin pastes). */
-const keyInputGuard = z.union([
-  serviceAccountKeyGuard,
-  z
-    .string()
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'serviceAccountKey is text but not JSON: paste the whole key file.' });
-        return z.NEVER;
-      }
-    })
-    .pipe(serviceAccountKeyGuard),
-], { error: 'serviceAccountKey is required: the service account\'s JSON key file (as an object or its text).' });
+const keyInputGuard = z.preprocess((value, ctx) => {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'serviceAccountKey is text but not JSON: paste the whole key file.' });
+    return z.NEVER;
+  }
+}, serviceAccountKeyGuard);
 
 export const googleCredentialsGuard = z.object({
   serviceAccountKey: keyInputGuard,
