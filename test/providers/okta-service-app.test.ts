@@ -21,6 +21,8 @@ interface Scenario {
   /** API answers 403 insufficient_scope on this path prefix */
   forbidPath?: string;
   tokenFailures?: number;
+  /** lifetime of minted tokens, seconds */
+  expiresIn?: number;
 }
 
 let stub: Stub | undefined;
@@ -52,7 +54,7 @@ async function startOrg(s: Scenario) {
       if (s.tokenError) return sendJson(res, s.tokenError.status, s.tokenError.body);
       const token = `at-${minted.length + 1}`;
       minted.push(token);
-      return sendJson(res, 200, { token_type: 'Bearer', expires_in: 3600, access_token: token, scope: form.get('scope') });
+      return sendJson(res, 200, { token_type: 'Bearer', expires_in: s.expiresIn ?? 3600, access_token: token, scope: form.get('scope') });
     }
     const auth = req.headers.authorization ?? '';
     const token = auth.replace(/^Bearer /, '');
@@ -107,6 +109,15 @@ describe('Okta service-app (OAuth 2.0) auth', () => {
     await count(connector(org2.url, rsa.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()).listUsers());
     await count(connector(org2.url, JSON.stringify({ ...rsa.privateKey.export({ format: 'jwk' }), kid: 'jwk-kid' })).listUsers());
     expect(org2.assertions.map((x) => x.header.kid)).toEqual([undefined, 'jwk-kid']);
+  });
+
+  it('mints a new token when the cached one is about to expire', async () => {
+    // a token that lives 2 ms is already inside the refresh margin when the next request starts
+    const org = await startOrg({ publicKey: rsa.publicKey, expiresIn: 0.002 });
+    const c = connector(org.url, pkcs8);
+    await count(c.listUsers());
+    await count(c.listGroups());
+    expect(org.minted).toEqual(['at-1', 'at-2']);
   });
 
   it('re-mints the access token once when the API answers 401', async () => {
