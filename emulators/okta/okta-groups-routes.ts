@@ -67,7 +67,7 @@ function listGroups(ctx: OktaRouteContext) {
     start,
     limit,
     matches,
-    render: renderAt,
+    render: (pos) => JSON.stringify(renderAt(pos)),
     cursorOf: (pos) => (pos === 0 ? ctx.ids.everyoneGroupId : ctx.ids.group(state.groups[pos - 1]!.index)),
   });
 }
@@ -88,7 +88,7 @@ function listMembers(ctx: OktaRouteContext) {
       start: afterIndex === undefined ? 0 : state.personPositionAfter(afterIndex),
       limit,
       matches: () => true,
-      render: (pos) => render.user(people[pos]!, origin, { omitCredentials: omit }),
+      render: (pos) => render.userJson(people[pos]!, origin, omit),
       cursorOf: (pos) => ctx.ids.user(people[pos]!.index),
     });
   }
@@ -99,7 +99,7 @@ function listMembers(ctx: OktaRouteContext) {
     start: afterIndex === undefined ? 0 : state.memberPositionAfter(group.key, afterIndex),
     limit,
     matches: (pos) => personAt(pos) !== undefined,
-    render: (pos) => render.user(personAt(pos)!, origin, { omitCredentials: omit }),
+    render: (pos) => render.userJson(personAt(pos)!, origin, omit),
     cursorOf: (pos) => ctx.ids.user(personAt(pos)!.index),
   });
 }

@@ -22,8 +22,18 @@ const EVERYONE_INDEX = 0xfffffffe;
 
 export function createOktaIds(seed: number): OktaIds {
   let counter = 0;
-  const make = (prefix: string, index: number) => `${prefix}${noiseChars(seed, prefix, index, 11)}${scrambledIndex(seed, index, 6)}`;
-  const decode = (prefix: string, id: string) => {
+  // ids are derived on every rendered record: memoise them (a few MB for 100k users)
+  const memo = { '00u': new Map<number, string>(), '00g': new Map<number, string>() };
+  const make = (prefix: '00u' | '00g', index: number) => {
+    const cache = memo[prefix];
+    let id = cache.get(index);
+    if (id === undefined) {
+      id = `${prefix}${noiseChars(seed, prefix, index, 11)}${scrambledIndex(seed, index, 6)}`;
+      cache.set(index, id);
+    }
+    return id;
+  };
+  const decode = (prefix: '00u' | '00g', id: string) => {
     if (id.length !== 20 || !id.startsWith(prefix)) return undefined;
     const index = unscrambleIndex(seed, id.slice(14));
     if (index === undefined || make(prefix, index) !== id) return undefined;

@@ -12,7 +12,8 @@ export interface ListingSpec {
   start: number;
   limit: number;
   matches(pos: number): boolean;
-  render(pos: number): unknown;
+  /** The record's JSON text. */
+  render(pos: number): string;
   /** The `after` value that continues after this position (Okta: the record id). */
   cursorOf(pos: number): string;
 }

@@ -171,7 +171,7 @@ function listLogs(ctx: OktaRouteContext) {
   if (fault?.kind === 'premature_end') next = undefined;
   else if (fault?.kind === 'repeat_page') next = self;
   else if (fault?.kind === 'loop_cursor') next = linkFor(ctx.origin, ctx.url, undefined);
-  return pageReply(fault?.kind === 'duplicate_records' ? [...items, ...items.slice(-1)] : items, self, next);
+  return pageReply((fault?.kind === 'duplicate_records' ? [...items, ...items.slice(-1)] : items).map((e) => JSON.stringify(e)), self, next);
 }
 
 export const oktaLogRoutes: OktaRoute[] = [{ method: 'GET', pattern: '/api/v1/logs', scope: 'okta.logs.read', listing: true, handle: listLogs }];

@@ -43,11 +43,11 @@ export function createPageTracker(maxEntries = 100_000): PageTracker {
   };
 }
 
-/** A listing reply: the JSON array plus `self` and (when given) `next` Link lines. */
-export function pageReply(items: unknown[], self: string, next: string | undefined): OktaReply {
+/** A listing reply: the JSON array (of already serialised records) plus `self` and (when given) `next` Link lines. */
+export function pageReply(itemsJson: string[], self: string, next: string | undefined): OktaReply {
   const links = [`<${self}>; rel="self"`];
   if (next) links.push(`<${next}>; rel="next"`);
-  return { status: 200, body: JSON.stringify(items), headers: { Link: links } };
+  return { status: 200, body: `[${itemsJson.join(',')}]`, headers: { Link: links } };
 }
 
 /**

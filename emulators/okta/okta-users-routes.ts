@@ -90,7 +90,7 @@ function listUsers(ctx: OktaRouteContext) {
     start,
     limit,
     matches: (pos) => matches(people[pos]!),
-    render: (pos) => render.user(people[pos]!, ctx.origin, { omitCredentials: omit }),
+    render: (pos) => render.userJson(people[pos]!, ctx.origin, omit),
     cursorOf: (pos) => ctx.ids.user(people[pos]!.index),
   });
   if (quick && !filter && !search && reply.headers) reply.headers.Link = [`<${ctx.origin}${ctx.req.url}>; rel="self"`];

@@ -146,7 +146,8 @@ export function createDirectoryState(company: Company, options: DirectoryStateOp
   const groups: GroupRecord[] = [];
   const personByKey = new Map<string, PersonRecord>();
   const groupByKey = new Map<string, GroupRecord>();
-  const groupsOf = new Map<string, Set<string>>();
+  // person -> groups, built on first use (1M memberships: not worth paying at startup)
+  let groupsOfIndex: Map<string, Set<string>> | undefined;
   const parentsOf = new Map<string, Set<string>>();
   const journal: ChangeEntry[] = [];
   let seq = 0;
@@ -158,26 +159,45 @@ export function createDirectoryState(company: Company, options: DirectoryStateOp
     const createdMs = Date.parse(p.created);
     // deterministic "last edit" between 1 and ~200 days after creation
     const updated = new Date(createdMs + DAY + ((p.index * 7919) % 200) * DAY + (p.index % 1000) * 1000).toISOString();
-    const record: PersonRecord = Object.assign(p, { lastUpdated: updated, stateChanged: updated });
+    // a fresh literal (not Object.assign) keeps one hidden class for all records: faster reads
+    const record: PersonRecord = {
+      key: p.key,
+      index: p.index,
+      givenName: p.givenName,
+      familyName: p.familyName,
+      displayName: p.displayName,
+      email: p.email,
+      login: p.login,
+      department: p.department,
+      title: p.title,
+      employeeNumber: p.employeeNumber,
+      managerKey: p.managerKey,
+      orgUnitPath: p.orgUnitPath,
+      state: p.state,
+      created: p.created,
+      lastUpdated: updated,
+      stateChanged: updated,
+    };
     people.push(record);
     personByKey.set(p.key, record);
   }
   const groupEpoch = Date.UTC(2023, 11, 1);
   for (const g of company.groups) {
-    const created = new Date(groupEpoch + g.index * 60_000).toISOString();
-    const record: GroupRecord = Object.assign(g, {
-      created,
+    const record: GroupRecord = {
+      key: g.key,
+      index: g.index,
+      name: g.name,
+      description: g.description,
+      kind: g.kind,
+      memberKeys: g.memberKeys,
+      childGroupKeys: g.childGroupKeys,
+      created: new Date(groupEpoch + g.index * 60_000).toISOString(),
       lastUpdated: new Date(groupEpoch + g.index * 60_000 + 30 * DAY).toISOString(),
       lastMembershipUpdated: new Date(Date.UTC(2024, 9, 1) + g.index * 1000).toISOString(),
-    });
+    };
     groups.push(record);
     groupByKey.set(g.key, record);
     membershipCount += g.memberKeys.length;
-    for (const m of g.memberKeys) {
-      let set = groupsOf.get(m);
-      if (!set) groupsOf.set(m, (set = new Set()));
-      set.add(g.key);
-    }
     for (const c of g.childGroupKeys) {
       let set = parentsOf.get(c);
       if (!set) parentsOf.set(c, (set = new Set()));
@@ -186,6 +206,20 @@ export function createDirectoryState(company: Company, options: DirectoryStateOp
   }
   let nextPersonIndex = people.length ? people[people.length - 1]!.index + 1 : 0;
   let nextGroupIndex = groups.length ? groups[groups.length - 1]!.index + 1 : 0;
+
+  const groupsOfMap = () => {
+    if (!groupsOfIndex) {
+      groupsOfIndex = new Map();
+      for (const g of groups) {
+        for (const m of g.memberKeys) {
+          let set = groupsOfIndex.get(m);
+          if (!set) groupsOfIndex.set(m, (set = new Set()));
+          set.add(g.key);
+        }
+      }
+    }
+    return groupsOfIndex;
+  };
 
   const stamp = (): string => {
     lastStamp = Math.max(clock(), lastStamp + 1);
@@ -233,7 +267,7 @@ export function createDirectoryState(company: Company, options: DirectoryStateOp
     indexOfPersonKey: (key) => personByKey.get(key)?.index ?? keyIndex(key, 'p'),
     indexOfGroupKey: (key) => groupByKey.get(key)?.index ?? keyIndex(key, 'g'),
     groupsOfPerson(key) {
-      const keys = groupsOf.get(key);
+      const keys = groupsOfMap().get(key);
       if (!keys) return [];
       return [...keys].map((k) => groupByKey.get(k)!).sort((a, b) => a.index - b.index);
     },
@@ -304,8 +338,8 @@ export function createDirectoryState(company: Company, options: DirectoryStateOp
     deletePerson(key) {
       const p = mustPerson(key);
       const at = stamp();
-      for (const gk of groupsOf.get(key) ?? []) state.removeMember(gk, key);
-      groupsOf.delete(key);
+      for (const gk of groupsOfMap().get(key) ?? []) state.removeMember(gk, key);
+      groupsOfMap().delete(key);
       people.splice(personPositionAfter(p.index) - 1, 1);
       personByKey.delete(key);
       record({ at, type: 'person.deleted', personKey: key, deleted: { ...p } });
@@ -346,7 +380,7 @@ export function createDirectoryState(company: Company, options: DirectoryStateOp
     deleteGroup(key) {
       const g = mustGroup(key);
       const at = stamp();
-      for (const m of g.memberKeys) groupsOf.get(m)?.delete(key);
+      for (const m of g.memberKeys) groupsOfMap().get(m)?.delete(key);
       membershipCount -= g.memberKeys.length;
       for (const parentKey of parentsOf.get(key) ?? []) {
         const parent = groupByKey.get(parentKey);
@@ -361,9 +395,9 @@ export function createDirectoryState(company: Company, options: DirectoryStateOp
     addMember(groupKey, personKey) {
       const g = mustGroup(groupKey);
       const p = mustPerson(personKey);
-      let set = groupsOf.get(personKey);
+      let set = groupsOfMap().get(personKey);
       if (set?.has(groupKey)) return;
-      if (!set) groupsOf.set(personKey, (set = new Set()));
+      if (!set) groupsOfMap().set(personKey, (set = new Set()));
       set.add(groupKey);
       g.memberKeys.splice(memberPositionAfter(groupKey, p.index), 0, personKey);
       membershipCount++;
@@ -373,7 +407,7 @@ export function createDirectoryState(company: Company, options: DirectoryStateOp
     },
     removeMember(groupKey, personKey) {
       const g = mustGroup(groupKey);
-      const set = groupsOf.get(personKey);
+      const set = groupsOfMap().get(personKey);
       if (!set?.has(groupKey)) throw new DirectoryStateError('not_found', `${personKey} is not a member of ${groupKey}`);
       set.delete(groupKey);
       const pos = memberPositionAfter(groupKey, memberIndex(personKey)) - 1;
