@@ -1,8 +1,9 @@
 /** The providers this build offers. Adding a provider = one folder + one line here. */
 import type { ProviderDefinition, ProviderId } from './provider-definition.js';
 import { oktaProvider } from './okta/index.js';
+import { entraProvider } from './entra/index.js';
 
-const providers: ProviderDefinition<never>[] = [oktaProvider as ProviderDefinition<never>];
+const providers: ProviderDefinition<never>[] = [oktaProvider as ProviderDefinition<never>, entraProvider as ProviderDefinition<never>];
 
 export function listProviders(): ProviderDefinition<unknown>[] {
   return providers as ProviderDefinition<unknown>[];
