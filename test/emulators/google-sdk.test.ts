@@ -4,22 +4,22 @@
  * https://oauth2.googleapis.com/token (it ignores the key's token_uri), so the token is fetched from
  * the emulator here and handed to an OAuth2 client.
  */
-import { admin } from '@googleapis/admin';
-import { OAuth2Client } from 'google-auth-library';
+import { admin, auth as googleAuth, type admin_directory_v1 } from '@googleapis/admin';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGoogleEmulator, type GoogleEmulatorHandle } from '../../emulators/google/index.js';
 import { googleCredentialsGuard } from '../../src/providers/google/credentials.js';
 import { createGoogleClient } from '../../src/providers/google/client.js';
 
 let em: GoogleEmulatorHandle;
-let directory: ReturnType<typeof admin>;
+let directory: admin_directory_v1.Admin;
 
 beforeAll(async () => {
   em = await startGoogleEmulator({ users: 620, groups: 16, seed: 4 });
   // the connector's own JWT bearer grant obtains the token, as a user of the SDK would do by hand
   const credentials = googleCredentialsGuard.parse({ serviceAccountKey: em.serviceAccountKey, adminEmail: em.adminEmail, endpoints: { directory: em.url } });
   const accessToken = await createGoogleClient(credentials).accessToken();
-  const auth = new OAuth2Client();
+  // the SDK's own copy of google-auth-library (the top-level one is another version)
+  const auth = new googleAuth.OAuth2();
   auth.setCredentials({ access_token: accessToken });
   directory = admin({ version: 'directory_v1', auth, rootUrl: `${em.url}/` });
 });
