@@ -1,0 +1,95 @@
+/**
+ * The composition root: opens the store, loads the credential key, builds repositories, services,
+ * the sync executor and the run worker. Routes, CLI and tests get everything from here.
+ */
+import pino, { type Logger } from 'pino';
+import type { Config } from '../config.js';
+import { openStore, type Store } from '../store/database.js';
+import { createSecretBox, loadOrCreateKey, type SecretBox } from '../security/secret-box.js';
+import { createApiTokenRepository, createTenantRepository } from '../store/repositories/tenant-repository.js';
+import { createOrganizationRepository } from '../store/repositories/organization-repository.js';
+import { createRoleRepository } from '../store/repositories/role-repository.js';
+import { createUserRepository } from '../store/repositories/user-repository.js';
+import { createDirectoryRepository, createGroupMappingRepository } from '../store/repositories/directory-repository.js';
+import { createRunRepository } from '../store/repositories/run-repository.js';
+import type { ConnectorContext } from '../providers/types.js';
+import { createRunExecutor, type RunExecutor } from '../sync/run-executor.js';
+import { createRunWorker, type RunWorker } from '../sync/run-worker.js';
+import { newId } from '../lib/ids.js';
+
+export interface AppContext {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  secretBox: SecretBox;
+  repos: ReturnType<typeof createRepositories>;
+  executor: RunExecutor;
+  connectorContext?: ConnectorContext;
+  notifyWorkers(): void;
+}
+
+export function createRepositories(store: Store) {
+  const db = store.db;
+  return {
+    tenants: createTenantRepository(db),
+    tokens: createApiTokenRepository(db),
+    organizations: createOrganizationRepository(db),
+    roles: createRoleRepository(db),
+    users: createUserRepository(db),
+    directories: createDirectoryRepository(db),
+    groupMappings: createGroupMappingRepository(db),
+    runs: createRunRepository(db),
+  };
+}
+
+export function createLogger(config: Config): Logger {
+  return pino({
+    level: config.logLevel,
+    // belt and braces: secrets never reach a log line even if a caller logs a whole object
+    redact: { paths: ['*.credentials', '*.apiToken', '*.clientSecret', '*.privateKey', '*.token', '*.authorization', 'req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+  });
+}
+
+export interface AppContextOptions {
+  logger?: Logger;
+  connectorContext?: ConnectorContext;
+  /** Run the in-process worker (default true). */
+  worker?: boolean;
+  workerPollMs?: number;
+}
+
+export async function createAppContext(config: Config, options: AppContextOptions = {}): Promise<AppContext & { worker: RunWorker | null; close(): Promise<void> }> {
+  const logger = options.logger ?? createLogger(config);
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const key = loadOrCreateKey(config.secretKey, config.dataDir, (msg) => logger.warn(msg));
+  const secretBox = createSecretBox(key);
+  const repos = createRepositories(store);
+  const executor = createRunExecutor({ store, secretBox, logger, ...(options.connectorContext ? { connectorContext: options.connectorContext } : {}) });
+  const worker = options.worker === false ? null : createRunWorker({
+    runs: repos.runs, executor, logger, owner: newId('wrk'), skipLocked: store.supportsSkipLocked, ...(options.workerPollMs ? { pollMs: options.workerPollMs } : {}),
+  });
+  const ctx: AppContext = {
+    config, logger, store, secretBox, repos, executor,
+    ...(options.connectorContext ? { connectorContext: options.connectorContext } : {}),
+    notifyWorkers: () => worker?.notify(),
+  };
+  return {
+    ...ctx,
+    worker,
+    async close() {
+      await worker?.stop({ abandon: true });
+      await store.close();
+    },
+  };
+}
+
+/** ACCESSIQ_ADMIN_TOKEN: creates (once) the default tenant and an admin token with that value. */
+export async function ensureBootstrapToken(ctx: AppContext) {
+  const token = ctx.config.adminToken;
+  if (!token) return;
+  if (await ctx.repos.tokens.exists(token)) return;
+  const existing = await ctx.repos.tenants.findByName('default');
+  const tenantId = existing?.id ?? (await ctx.repos.tenants.create('default')).tenantId;
+  await ctx.repos.tokens.create(tenantId, 'ACCESSIQ_ADMIN_TOKEN', token);
+  ctx.logger.info({ tenantId }, 'created the admin API token from ACCESSIQ_ADMIN_TOKEN');
+}

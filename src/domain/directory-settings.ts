@@ -1,0 +1,67 @@
+/**
+ * A directory's sync settings — the product page's Step 2 — with their defaults. Stored as JSON,
+ * parsed with this guard on every read and write.
+ */
+import { z } from 'zod';
+
+export const roleKeyGuard = z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'a role key is lower-case letters, digits, - or _ (e.g. "member")');
+
+export const scheduleGuard = z.object({
+  /** Off until an admin enables it after reviewing the first sync. */
+  enabled: z.boolean().default(false),
+  frequency: z.enum(['15m', '1h', '24h', 'cron']).default('1h'),
+  cron: z.string().max(200).optional(),
+  timeZone: z.string().max(64).optional(),
+  /** "HH:MM" for daily syncs. */
+  timeOfDay: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM, 24-hour clock').optional(),
+  /** Directories with a delta API: how often a full read still runs (hours). */
+  fullSyncEveryHours: z.number().int().min(1).max(24 * 30).default(24),
+}).strict();
+
+export const safeguardsGuard = z.object({
+  /** Block a run that deactivates more than this share of the directory's active users… */
+  maxDeactivationPercent: z.number().min(0).max(100).default(20),
+  /** …or more than this many, whichever is smaller; never for `minimumUsers` or fewer. */
+  maxDeactivationCount: z.number().int().min(0).default(500),
+  minimumUsers: z.number().int().min(0).default(10),
+  maxGroupDeletionPercent: z.number().min(0).max(100).default(20),
+  maxGroupDeletionCount: z.number().int().min(0).default(100),
+  /** A group with at least `membershipMinGroupSize` members losing more than this share. */
+  maxMembershipRemovalPercent: z.number().min(0).max(100).default(50),
+  membershipMinGroupSize: z.number().int().min(1).default(20),
+}).strict();
+
+export const userFilterGuard = z.object({
+  /** Provider group ids: members (nested members included) are in scope. */
+  groups: z.array(z.string().min(1).max(256)).max(500).default([]),
+  /** Organizational unit paths (with sub-units), where the provider has them. */
+  orgUnits: z.array(z.string().min(1).max(1024).regex(/^\//, 'an org unit path starts with "/"')).max(500).default([]),
+}).strict();
+
+export const directorySettingsGuard = z.object({
+  userFilter: userFilterGuard.default({ groups: [], orgUnits: [] }),
+  /** target field → source path or template; merged over the provider's defaults. */
+  attributeMapping: z.record(z.string(), z.string().max(1000)).default({}),
+  defaultRole: roleKeyGuard.nullable().default('member'),
+  /** Organization that receives the default role; null = the tenant's primary organization. */
+  defaultOrganizationId: z.string().nullable().default(null),
+  deactivationBehavior: z.enum(['deactivate', 'ignore']).default('deactivate'),
+  schedule: scheduleGuard.default({ enabled: false, frequency: '1h', fullSyncEveryHours: 24 }),
+  safeguards: safeguardsGuard.default(safeguardsGuard.parse({})),
+}).strict();
+
+export type DirectorySettings = z.infer<typeof directorySettingsGuard>;
+export type Schedule = z.infer<typeof scheduleGuard>;
+export type Safeguards = z.infer<typeof safeguardsGuard>;
+
+/** The shape a client may send: every key optional, `attributeMapping` values may be null (= remove). */
+export const directorySettingsInputGuard = z.object({
+  userFilter: userFilterGuard.partial().optional(),
+  attributeMapping: z.record(z.string(), z.string().max(1000).nullable()).optional(),
+  defaultRole: roleKeyGuard.nullable().optional(),
+  defaultOrganizationId: z.string().nullable().optional(),
+  deactivationBehavior: z.enum(['deactivate', 'ignore']).optional(),
+  schedule: scheduleGuard.partial().optional(),
+  safeguards: safeguardsGuard.partial().optional(),
+}).strict();
+export type DirectorySettingsInput = z.infer<typeof directorySettingsInputGuard>;

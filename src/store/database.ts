@@ -1,0 +1,67 @@
+/**
+ * Opens the store: SQLite (embedded default, one file in the data dir) or PostgreSQL when a
+ * `postgres://` URL is given; applies migrations. Differences between the engines are declared
+ * here as `supports*` flags, never as `if (engine === …)` in shared code.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+import * as m001 from './migrations/001-initial.js';
+
+export interface Store {
+  db: Kysely<Database>;
+  engine: 'sqlite' | 'postgres';
+  /** Row-level locks (`FOR UPDATE SKIP LOCKED`) to share work between processes. */
+  supportsSkipLocked: boolean;
+  /** How many bound parameters one statement may carry (SQLite's limit is 32766). */
+  maxParameters: number;
+  close(): Promise<void>;
+}
+
+const migrations: Record<string, Migration> = { '001-initial': m001 };
+
+export interface StoreOptions {
+  /** PostgreSQL URL; when absent, SQLite at `${dataDir}/accessiq.db` (or `sqlitePath`). */
+  databaseUrl?: string | undefined;
+  dataDir?: string;
+  sqlitePath?: string;
+}
+
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const store = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options.sqlitePath ?? sqliteFile(options.dataDir ?? './data'));
+  await migrate(store.db);
+  return store;
+}
+
+function sqliteFile(dataDir: string) {
+  fs.mkdirSync(dataDir, { recursive: true });
+  return path.join(dataDir, 'accessiq.db');
+}
+
+function openSqlite(file: string): Store {
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL'); // readers (the API) never wait for the sync's writes
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 10000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, engine: 'sqlite', supportsSkipLocked: false, maxParameters: 32_000, close: () => db.destroy() };
+}
+
+function openPostgres(url: string): Store {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, engine: 'postgres', supportsSkipLocked: true, maxParameters: 60_000, close: () => db.destroy() };
+}
+
+async function migrate(db: Kysely<Database>) {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${String((error as Error).message ?? error)}`);
+  }
+}

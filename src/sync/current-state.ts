@@ -1,0 +1,45 @@
+/**
+ * Reads what AccessIQ holds for one directory, in bulk (a handful of queries, none per user), in
+ * the shape the planner takes.
+ */
+import type { Kysely } from 'kysely';
+import type { Database, UserRow } from '../store/schema.js';
+import { jsonObject } from '../store/json-column.js';
+import type { CurrentGrant, CurrentUser, PlannerInput } from './planner.js';
+import type { MembershipRow } from './plan.js';
+
+export const toCurrentUser = (r: Pick<UserRow, 'id' | 'directory_id' | 'external_id' | 'status' | 'email' | 'email_normalized' | 'given_name' | 'family_name' | 'display_name' | 'attributes'>): CurrentUser => ({
+  id: r.id, directoryId: r.directory_id, externalId: r.external_id, status: r.status,
+  values: {
+    email: r.email, emailNormalized: r.email_normalized, givenName: r.given_name, familyName: r.family_name, displayName: r.display_name,
+    attributes: jsonObject(r.attributes) as Record<string, string | null>,
+  },
+});
+
+export async function loadCurrentState(db: Kysely<Database>, tenantId: string, directoryId: string): Promise<PlannerInput['current']> {
+  // every user of the tenant: the directory's own, and the rest for matching by email
+  const users = await db.selectFrom('users')
+    .select(['id', 'directory_id', 'external_id', 'status', 'email', 'email_normalized', 'given_name', 'family_name', 'display_name', 'attributes'])
+    .where('tenant_id', '=', tenantId)
+    .where((eb) => eb.or([eb('directory_id', '=', directoryId), eb('email_normalized', 'is not', null)]))
+    .execute();
+  const groups = await db.selectFrom('directory_groups').select(['id', 'external_id', 'name', 'hash'])
+    .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).execute();
+  const memberships = await db.selectFrom('directory_memberships').select(['group_external_id', 'member_type', 'member_external_id'])
+    .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).execute();
+  const grants = await db.selectFrom('role_grants').select(['id', 'user_id', 'organization_id', 'role_key', 'source', 'mapping_id'])
+    .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).where('source', '!=', 'manual').execute();
+  const mirror = await db.selectFrom('directory_users').select(['external_id', 'hash'])
+    .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).execute();
+
+  return {
+    users: users.map(toCurrentUser),
+    groups: groups.map((g) => ({ id: g.id, externalId: g.external_id, name: g.name, hash: g.hash })),
+    memberships: memberships.map((m): MembershipRow => ({ groupExternalId: m.group_external_id, memberType: m.member_type, memberExternalId: m.member_external_id })),
+    grants: grants.map((g): CurrentGrant => ({
+      id: g.id, userId: g.user_id, organizationId: g.organization_id, roleKey: g.role_key,
+      source: g.source === 'group-mapping' ? 'group-mapping' : 'default-role', mappingId: g.mapping_id,
+    })),
+    mirrorHashes: new Map(mirror.map((m) => [m.external_id, m.hash])),
+  };
+}

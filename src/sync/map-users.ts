@@ -1,0 +1,33 @@
+/**
+ * The mapping stage: in-scope directory users → AccessIQ values, with a per-record error for a
+ * record that cannot become a valid user (bad email); the rest of the run proceeds.
+ */
+import { applyMapping, normalizeEmail, validateEmail, type CompiledMapping } from './mapping/index.js';
+import type { MirrorUser } from './plan.js';
+import type { PlannedUser } from './planner.js';
+
+const MAX_VALUE_LENGTH = 1024;
+
+export function mapUsers(users: MirrorUser[], mapping: CompiledMapping): PlannedUser[] {
+  return users.map((u) => mapUser(u, mapping));
+}
+
+export function mapUser(u: MirrorUser, mapping: CompiledMapping): PlannedUser {
+  const { values } = applyMapping(mapping, u.raw);
+  const subject = values.email ?? values.displayName ?? u.externalId;
+  const fail = (message: string, hint: string): PlannedUser => ({ externalId: u.externalId, enabled: u.enabled, result: { ok: false, error: { externalId: u.externalId, subject, message, hint } } });
+  let emailNormalized: string | null = null;
+  if (values.email !== null) {
+    const problem = validateEmail(values.email);
+    if (problem) return fail(`The mapped email "${truncate(values.email)}" is not valid: ${problem}.`, 'Fix the address in the directory, or map email to another field in Attribute mapping.');
+    emailNormalized = normalizeEmail(values.email);
+  }
+  for (const [field, value] of [['givenName', values.givenName], ['familyName', values.familyName], ['displayName', values.displayName], ...Object.entries(values.attributes).map(([k, v]) => [`attributes.${k}`, v])] as const) {
+    if (value && value.length > MAX_VALUE_LENGTH) return fail(`The mapped ${field} is ${value.length} characters long; at most ${MAX_VALUE_LENGTH} are kept.`, `Map ${field} to a shorter field, or cut it with substring(…, 0, ${MAX_VALUE_LENGTH}).`);
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what we reject
+    if (value && /[\u0000-\u001f\u007f]/.test(value)) return fail(`The mapped ${field} contains control characters.`, 'Clean the value in the directory.');
+  }
+  return { externalId: u.externalId, enabled: u.enabled, result: { ok: true, values: { ...values, emailNormalized } } };
+}
+
+const truncate = (s: string) => (s.length > 80 ? s.slice(0, 77) + '…' : s);

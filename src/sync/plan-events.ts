@@ -1,0 +1,80 @@
+/**
+ * The sync log of a plan: one entry per user change and per error; group, membership and grant
+ * changes summarised per group and per grant source (a first sync of 100k users must not write a
+ * million log lines). The same entries are written for a dry run and for an applied run.
+ */
+import type { Plan, MappedValues, GrantChange } from './plan.js';
+
+export interface LogEntry {
+  kind: string;
+  subject: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export interface EventContext {
+  groupName(externalId: string): string;
+  /** Values of a user that the plan does not carry (e.g. a user deactivated because removed). */
+  userLabel(userId: string): string | undefined;
+  organizationName(id: string): string;
+}
+
+const SAMPLE = 20;
+const label = (v: MappedValues | undefined, fallback: string) => v?.email ?? v?.displayName ?? fallback;
+const REASONS = { disabled_at_source: 'disabled in the directory', removed_from_directory: 'no longer in the directory', outside_user_filter: 'outside the user filter' } as const;
+
+export function planEvents(plan: Plan, ctx: EventContext): LogEntry[] {
+  const out: LogEntry[] = [];
+  for (const c of plan.users) {
+    switch (c.kind) {
+      case 'create':
+        out.push({ kind: 'user.created', subject: label(c.values, c.externalId), message: `Created ${c.values.displayName ?? label(c.values, c.externalId)}${c.active ? '' : ' (deactivated: disabled in the directory)'}`, details: { externalId: c.externalId } });
+        break;
+      case 'link':
+        out.push({ kind: 'user.linked', subject: label(c.values, c.externalId), message: `Linked the existing AccessIQ user with the same email to the directory user ${c.externalId}`, details: { userId: c.userId, externalId: c.externalId, changed: c.changed } });
+        break;
+      case 'update':
+        out.push({ kind: 'user.updated', subject: label(c.values, c.externalId), message: `Updated ${c.changed.join(', ')}`, details: { userId: c.userId, externalId: c.externalId, changed: c.changed } });
+        break;
+      case 'deactivate':
+        out.push({ kind: 'user.deactivated', subject: label(c.values, ctx.userLabel(c.userId) ?? c.externalId), message: `Deactivated: ${REASONS[c.reason]}`, details: { userId: c.userId, externalId: c.externalId, reason: c.reason } });
+        break;
+      case 'reactivate':
+        out.push({ kind: 'user.reactivated', subject: label(c.values, c.externalId), message: 'Reactivated: active in the directory again', details: { userId: c.userId, externalId: c.externalId, changed: c.changed } });
+        break;
+    }
+  }
+  for (const g of plan.groups) {
+    const verb = g.kind === 'create' ? 'created' : g.kind === 'update' ? 'updated' : 'deleted';
+    out.push({ kind: `group.${verb}`, subject: g.name, message: `Group ${verb}`, details: { externalId: g.externalId } });
+  }
+  const perGroup = new Map<string, { added: string[]; removed: string[] }>();
+  for (const m of plan.memberships) {
+    let e = perGroup.get(m.groupExternalId);
+    if (!e) perGroup.set(m.groupExternalId, (e = { added: [], removed: [] }));
+    (m.kind === 'add' ? e.added : e.removed).push(m.memberExternalId);
+  }
+  for (const [g, e] of perGroup) {
+    if (e.added.length) out.push({ kind: 'membership.added', subject: ctx.groupName(g), message: `Added ${e.added.length} member${e.added.length === 1 ? '' : 's'}`, details: { groupExternalId: g, count: e.added.length, sample: e.added.slice(0, SAMPLE) } });
+    if (e.removed.length) out.push({ kind: 'membership.removed', subject: ctx.groupName(g), message: `Removed ${e.removed.length} member${e.removed.length === 1 ? '' : 's'}`, details: { groupExternalId: g, count: e.removed.length, sample: e.removed.slice(0, SAMPLE) } });
+  }
+  const perSource = new Map<string, { change: GrantChange; users: string[] }>();
+  for (const g of plan.grants) {
+    const key = `${g.kind}|${g.organizationId}|${g.roleKey}|${g.source}|${g.mappingId ?? ''}`;
+    let e = perSource.get(key);
+    if (!e) perSource.set(key, (e = { change: g, users: [] }));
+    e.users.push(g.kind === 'add' ? g.userExternalId : g.userId);
+  }
+  for (const { change: g, users } of perSource.values()) {
+    const why = g.source === 'default-role' ? 'default role' : `group mapping ${g.mappingId}`;
+    const org = ctx.organizationName(g.organizationId);
+    out.push({
+      kind: g.kind === 'add' ? 'grant.added' : 'grant.revoked',
+      subject: `${g.roleKey} in ${org}`,
+      message: `${g.kind === 'add' ? 'Granted' : 'Revoked'} ${g.roleKey} in ${org} ${g.kind === 'add' ? 'to' : 'from'} ${users.length} user${users.length === 1 ? '' : 's'} (${why})`,
+      details: { organizationId: g.organizationId, role: g.roleKey, source: g.source, mappingId: g.mappingId, count: users.length, sample: users.slice(0, SAMPLE) },
+    });
+  }
+  for (const e of plan.errors) out.push({ kind: 'error', subject: e.subject, message: e.message, details: { externalId: e.externalId, ...(e.hint ? { hint: e.hint } : {}) } });
+  return out;
+}

@@ -1,0 +1,74 @@
+/**
+ * The typed result of planning: what a sync run would change, and per-record errors. Dry runs and
+ * the review screen show a plan; the applier writes one; nothing else decides what changes.
+ */
+export interface MappedValues {
+  email: string | null;
+  emailNormalized: string | null;
+  givenName: string | null;
+  familyName: string | null;
+  displayName: string | null;
+  attributes: Record<string, string | null>;
+}
+
+export interface RecordError {
+  externalId: string;
+  subject: string;
+  message: string;
+  hint?: string;
+}
+
+export type DeactivationReason = 'disabled_at_source' | 'removed_from_directory' | 'outside_user_filter';
+
+export type UserChange =
+  | { kind: 'create'; externalId: string; values: MappedValues; active: boolean }
+  | { kind: 'link'; userId: string; externalId: string; values: MappedValues; active: boolean; changed: string[] }
+  | { kind: 'update'; userId: string; externalId: string; values: MappedValues; changed: string[] }
+  | { kind: 'deactivate'; userId: string; externalId: string; reason: DeactivationReason; values?: MappedValues; changed?: string[] }
+  | { kind: 'reactivate'; userId: string; externalId: string; values: MappedValues; changed: string[] };
+
+export type GroupChange =
+  | { kind: 'create'; externalId: string; name: string; description: string | null; raw: Record<string, unknown>; hash: string }
+  | { kind: 'update'; groupId: string; externalId: string; name: string; description: string | null; raw: Record<string, unknown>; hash: string }
+  | { kind: 'delete'; groupId: string; externalId: string; name: string };
+
+export interface MembershipRow {
+  groupExternalId: string;
+  memberType: 'user' | 'group';
+  memberExternalId: string;
+}
+
+export type MembershipChange = MembershipRow & { kind: 'add' | 'remove' };
+
+export interface GrantTarget {
+  organizationId: string;
+  roleKey: string;
+  source: 'default-role' | 'group-mapping';
+  mappingId: string | null;
+}
+
+export type GrantChange =
+  | ({ kind: 'add'; userExternalId: string } & GrantTarget)
+  | ({ kind: 'revoke'; grantId: string; userId: string } & GrantTarget);
+
+export interface MirrorUser {
+  externalId: string;
+  enabled: boolean;
+  orgUnitPath: string | null;
+  raw: Record<string, unknown>;
+  hash: string;
+}
+
+export interface Plan {
+  users: UserChange[];
+  groups: GroupChange[];
+  memberships: MembershipChange[];
+  grants: GrantChange[];
+  mirror: { upserts: MirrorUser[]; deletes: string[] };
+  errors: RecordError[];
+  usersUnchanged: number;
+  groupsProcessed: number;
+}
+
+export const isEmptyPlan = (p: Plan) =>
+  !p.users.length && !p.groups.length && !p.memberships.length && !p.grants.length && !p.mirror.upserts.length && !p.mirror.deletes.length;

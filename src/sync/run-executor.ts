@@ -1,0 +1,253 @@
+/**
+ * Runs one claimed sync run end to end: read the whole directory → scope → map → plan → safeguards
+ * → apply (or, for a dry run, only record what would change). Every outcome is recorded on the run:
+ * succeeded, failed (with the reason, nothing applied) or blocked (with the plan kept for approval).
+ */
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Database, SyncRunRow } from '../store/schema.js';
+import type { Store } from '../store/database.js';
+import { toDirectory, type DirectoryRecord } from '../store/repositories/directory-repository.js';
+import { createGroupMappingRepository } from '../store/repositories/directory-repository.js';
+import { createOrganizationRepository } from '../store/repositories/organization-repository.js';
+import { createRoleRepository } from '../store/repositories/role-repository.js';
+import { findProvider } from '../providers/registry.js';
+import { isProviderError } from '../providers/provider-error.js';
+import type { ConnectorContext } from '../providers/types.js';
+import type { SecretBox } from '../security/secret-box.js';
+import { emptyCounts, type RunCounts } from '../domain/run-counts.js';
+import { compileMapping } from './mapping/index.js';
+import { readDirectory } from './read-directory.js';
+import { createGroupGraph, createScope } from './scope.js';
+import { mapUsers } from './map-users.js';
+import { loadCurrentState } from './current-state.js';
+import { plan as makePlan, type PlannerInput } from './planner.js';
+import { checkSafeguards } from './safeguards.js';
+import { planEvents, type LogEntry } from './plan-events.js';
+import { applyPlan, writeLog } from './applier.js';
+import type { Plan } from './plan.js';
+import { planGuard } from './plan-guard.js';
+
+export interface RunExecutorDeps {
+  store: Store;
+  secretBox: SecretBox;
+  logger: Logger;
+  /** Overrides for connectors (tests shorten retry delays). */
+  connectorContext?: ConnectorContext;
+  /** Called when a run finishes (scheduler bookkeeping, alerts). */
+  onFinished?: (run: { id: string; tenantId: string; directoryId: string; status: string; dryRun: boolean }) => Promise<void> | void;
+}
+
+export class RunFailure extends Error {
+  constructor(readonly code: string, message: string, readonly hint?: string) {
+    super(message);
+  }
+}
+
+export function countsOf(plan: Plan): RunCounts {
+  const c = emptyCounts();
+  for (const u of plan.users) {
+    if (u.kind === 'create') c.usersCreated++;
+    else if (u.kind === 'link') { c.usersLinked++; c.usersUpdated++; }
+    else if (u.kind === 'update') c.usersUpdated++;
+    else if (u.kind === 'deactivate') c.usersDeactivated++;
+    else c.usersReactivated++;
+  }
+  c.usersUnchanged = plan.usersUnchanged;
+  c.groupsProcessed = plan.groupsProcessed;
+  for (const g of plan.groups) {
+    if (g.kind === 'create') c.groupsCreated++;
+    else if (g.kind === 'update') c.groupsUpdated++;
+    else c.groupsDeleted++;
+  }
+  for (const m of plan.memberships) m.kind === 'add' ? c.membershipsAdded++ : c.membershipsRemoved++;
+  for (const g of plan.grants) g.kind === 'add' ? c.grantsAdded++ : c.grantsRevoked++;
+  c.errors = plan.errors.length;
+  return c;
+}
+
+export function createRunExecutor(deps: RunExecutorDeps) {
+  const { store, secretBox, logger } = deps;
+  const db = store.db;
+
+  async function finish(run: SyncRunRow, status: 'succeeded' | 'failed' | 'blocked', counts: RunCounts, extra: { error?: { code: string; message: string; hint?: string } | null; blockedPlan?: string | null; tx?: Kysely<Database> } = {}) {
+    const now = new Date().toISOString();
+    const conn = extra.tx ?? db;
+    await conn.updateTable('sync_runs').set({
+      status, counts: JSON.stringify(counts), error: extra.error ? JSON.stringify(extra.error) : null, blocked_plan: extra.blockedPlan ?? null,
+      finished_at: now, lease_owner: null, lease_expires_at: null, progress: null,
+    }).where('id', '=', run.id).execute();
+    if (run.dry_run === 0) {
+      await conn.updateTable('directories').set({
+        last_sync_at: now,
+        consecutive_failures: status === 'failed' ? (eb) => eb('consecutive_failures', '+', 1) : 0,
+        ...(status === 'succeeded' && run.mode === 'full' ? { last_full_sync_at: now } : {}),
+      }).where('id', '=', run.directory_id).execute();
+    }
+  }
+
+  /** Builds the plan for a directory from a complete read. */
+  async function buildPlan(run: SyncRunRow, directory: DirectoryRecord, signal: AbortSignal) {
+    const provider = findProvider(directory.provider);
+    if (!provider) throw new RunFailure('unknown_provider', `This build has no "${directory.provider}" provider.`);
+    const credentials = provider.credentialsGuard.parse(JSON.parse(secretBox.open(directory.credentialsEncrypted)));
+    const connector = provider.createConnector(credentials, { ...deps.connectorContext, signal });
+
+    const compiled = compileMapping(directory.settings.attributeMapping);
+    if (!compiled.ok) {
+      throw new RunFailure('invalid_mapping', `The attribute mapping is not valid: ${compiled.errors.map((e) => e.message).join('; ')}`, 'Fix it under Attribute mapping.');
+    }
+
+    let lastProgress = 0;
+    const snapshot = await readDirectory(connector, {
+      onProgress: (p) => {
+        if (Date.now() - lastProgress < 500) return;
+        lastProgress = Date.now();
+        void db.updateTable('sync_runs').set({ progress: JSON.stringify(p) }).where('id', '=', run.id).execute().catch(() => undefined);
+      },
+    });
+
+    const graph = createGroupGraph(snapshot.memberships);
+    const inScope = createScope(directory.settings.userFilter, graph);
+    const scoped = snapshot.users.filter(inScope);
+    const mapped = mapUsers(scoped, compiled.mapping);
+    const current = await loadCurrentState(db, run.tenant_id, directory.id);
+
+    const mappings = await createGroupMappingRepository(db).all(run.tenant_id, directory.id);
+    const defaultGrant = await resolveDefaultGrant(run.tenant_id, directory);
+    const input: PlannerInput = {
+      directoryId: directory.id,
+      directoryUsers: snapshot.users,
+      users: mapped,
+      groups: snapshot.groups.map((g) => ({ externalId: g.externalId, name: g.name, description: g.description ?? null, raw: g.raw, hash: g.hash })),
+      memberships: snapshot.memberships,
+      expandedMembers: new Map(mappings.map((m) => [m.sourceGroupId, graph.usersOf(m.sourceGroupId)])),
+      current,
+      settings: {
+        deactivationBehavior: directory.settings.deactivationBehavior,
+        defaultGrant,
+        mappings: mappings.map((m) => ({ id: m.id, sourceGroupId: m.sourceGroupId, organizationId: m.organizationId, roleKey: m.role })),
+      },
+    };
+    const plan = makePlan(input);
+    const counts = { ...countsOf(plan), requests: connector.stats.requests };
+
+    const groupSizes = new Map<string, number>();
+    for (const m of current.memberships) if (m.memberType === 'user') groupSizes.set(m.groupExternalId, (groupSizes.get(m.groupExternalId) ?? 0) + 1);
+    const lastGood = await db.selectFrom('sync_runs').select('counts').where('directory_id', '=', directory.id).where('status', '=', 'succeeded')
+      .where('dry_run', '=', 0).orderBy('finished_at', 'desc').limit(1).executeTakeFirst();
+    const lastGoodUsersRead = lastGood ? (JSON.parse(lastGood.counts) as { usersRead?: number }).usersRead ?? null : null;
+    const trips = checkSafeguards(plan, {
+      safeguards: directory.settings.safeguards,
+      activeSyncedUsers: current.users.filter((u) => u.directoryId === directory.id && u.status === 'active').length,
+      usersRead: snapshot.users.length,
+      lastGoodUsersRead,
+      groupSizes,
+      groupsBefore: current.groups.length,
+    });
+
+    const names = new Map(snapshot.groups.map((g) => [g.externalId, g.name]));
+    for (const g of current.groups) if (!names.has(g.externalId)) names.set(g.externalId, g.name);
+    const userLabels = new Map(current.users.map((u) => [u.id, u.values.email ?? u.values.displayName ?? u.externalId ?? u.id]));
+    const orgNames = await orgNameLookup(run.tenant_id);
+    const log: LogEntry[] = planEvents(plan, {
+      groupName: (ext) => names.get(ext) ?? ext,
+      userLabel: (id) => userLabels.get(id),
+      organizationName: (id) => orgNames.get(id) ?? id,
+    });
+    if (snapshot.duplicates) log.push({ kind: 'info', subject: directory.name, message: `The provider sent ${snapshot.duplicates} duplicate records across pages; each was kept once.` });
+    return { plan, counts: { ...counts, usersRead: snapshot.users.length } as RunCounts & { usersRead: number }, trips, log };
+  }
+
+  async function resolveDefaultGrant(tenantId: string, directory: DirectoryRecord) {
+    const roleKey = directory.settings.defaultRole;
+    if (!roleKey) return null;
+    const orgs = createOrganizationRepository(db);
+    const org = directory.settings.defaultOrganizationId ? await orgs.get(tenantId, directory.settings.defaultOrganizationId) : await orgs.primary(tenantId);
+    if (!org) throw new RunFailure('invalid_settings', 'The default role\'s organization no longer exists.', 'Pick another organization under Default role.');
+    const role = await createRoleRepository(db).findByKey(tenantId, roleKey);
+    if (!role) throw new RunFailure('invalid_settings', `The default role "${roleKey}" does not exist.`, 'Pick an existing role under Default role.');
+    return { organizationId: org.id, roleKey };
+  }
+
+  async function orgNameLookup(tenantId: string) {
+    const rows = await db.selectFrom('organizations').select(['id', 'name']).where('tenant_id', '=', tenantId).execute();
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
+  async function execute(run: SyncRunRow, signal: AbortSignal): Promise<void> {
+    const started = Date.now();
+    const row = await db.selectFrom('directories').selectAll().where('id', '=', run.directory_id).where('tenant_id', '=', run.tenant_id).executeTakeFirst();
+    let counts = emptyCounts();
+    try {
+      if (!row) throw new RunFailure('not_found', 'The directory was deleted.');
+      const directory = toDirectory(row);
+      const built = await buildPlan(run, directory, signal);
+      counts = built.counts;
+      const now = new Date().toISOString();
+
+      if (run.dry_run === 1) {
+        const log = [...built.log, ...built.trips.map((t) => ({ kind: 'safeguard', subject: directory.name, message: `A real sync would be blocked: ${t.message}`, details: { code: t.code, hint: t.hint } }))];
+        await writeLog(db, run.tenant_id, run.id, log, now);
+        await finish(run, 'succeeded', counts);
+      } else if (built.trips.length) {
+        const t = built.trips[0]!;
+        const log = [...built.trips.map((x) => ({ kind: 'safeguard', subject: directory.name, message: x.message, details: { code: x.code, hint: x.hint } })), ...built.log];
+        await writeLog(db, run.tenant_id, run.id, log, now);
+        await finish(run, 'blocked', counts, { error: { code: t.code, message: t.message, hint: t.hint }, blockedPlan: JSON.stringify({ plan: built.plan, eventCount: log.length }) });
+      } else {
+        await applyPlan(db, built.plan, built.log, {
+          tenantId: run.tenant_id, directoryId: directory.id, runId: run.id, now,
+          finalize: async (tx, rowsWritten) => {
+            counts = { ...counts, rowsWritten };
+            await finish(run, 'succeeded', counts, { tx });
+          },
+        });
+      }
+      logger.info({ runId: run.id, directoryId: run.directory_id, ms: Date.now() - started, counts: summarize(counts) }, 'sync run finished');
+    } catch (e) {
+      const error = describeFailure(e);
+      logger.warn({ runId: run.id, directoryId: run.directory_id, code: error.code, err: error.message }, 'sync run failed');
+      await writeLog(db, run.tenant_id, run.id, [{ kind: 'error', subject: row?.name ?? run.directory_id, message: error.message, details: { code: error.code, ...(error.hint ? { hint: error.hint } : {}) } }], new Date().toISOString())
+        .catch(() => undefined);
+      await finish(run, 'failed', { ...counts, errors: counts.errors + 1 }, { error }).catch((err: unknown) => logger.error({ err: String(err) }, 'could not record the failed run'));
+    }
+    const final = await db.selectFrom('sync_runs').select(['status', 'dry_run']).where('id', '=', run.id).executeTakeFirst();
+    await deps.onFinished?.({ id: run.id, tenantId: run.tenant_id, directoryId: run.directory_id, status: final?.status ?? 'failed', dryRun: run.dry_run === 1 });
+  }
+
+  /** Applies exactly the plan a blocked run held, after an admin approved it. */
+  async function applyBlocked(run: SyncRunRow): Promise<void> {
+    if (!run.blocked_plan) throw new RunFailure('not_blocked', 'This run holds no plan to approve.');
+    const stored = JSON.parse(run.blocked_plan) as { plan: unknown; eventCount: number };
+    const plan = planGuard.parse(stored.plan) as Plan;
+    const names = new Map<string, string>();
+    const orgNames = await orgNameLookup(run.tenant_id);
+    const log = planEvents(plan, { groupName: (ext) => names.get(ext) ?? ext, userLabel: () => undefined, organizationName: (id) => orgNames.get(id) ?? id })
+      .map((e) => ({ ...e, details: { ...e.details, approved: true } }));
+    let counts = { ...emptyCounts(), ...(JSON.parse(run.counts) as Partial<RunCounts>) };
+    await applyPlan(db, plan, [], {
+      tenantId: run.tenant_id, directoryId: run.directory_id, runId: run.id, now: new Date().toISOString(),
+      finalize: async (tx, rowsWritten) => {
+        counts = { ...counts, rowsWritten };
+        await writeLog(tx, run.tenant_id, run.id, [{ kind: 'approved', subject: run.id, message: 'An admin approved the run; its plan was applied.' }, ...log], new Date().toISOString(), stored.eventCount + 1);
+        await finish({ ...run, status: 'running' }, 'succeeded', counts, { tx });
+      },
+    });
+  }
+
+  return { execute, applyBlocked, buildPlan };
+}
+
+function summarize(c: RunCounts) {
+  return { created: c.usersCreated, updated: c.usersUpdated, deactivated: c.usersDeactivated, errors: c.errors, rows: c.rowsWritten };
+}
+
+export function describeFailure(e: unknown): { code: string; message: string; hint?: string } {
+  if (e instanceof RunFailure) return { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
+  if (isProviderError(e)) return { code: e.code, message: e.message, ...(e.details.hint ? { hint: e.details.hint } : {}) };
+  const message = e instanceof Error ? e.message : String(e);
+  return { code: 'internal', message: `The sync failed: ${message}`, hint: 'Nothing was changed. Run the sync again; if it keeps failing, check the service log.' };
+}
+
+export type RunExecutor = ReturnType<typeof createRunExecutor>;
