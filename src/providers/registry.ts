@@ -2,8 +2,9 @@
 import type { ProviderDefinition, ProviderId } from './provider-definition.js';
 import { oktaProvider } from './okta/index.js';
 import { entraProvider } from './entra/index.js';
+import { googleProvider } from './google/index.js';
 
-const providers: ProviderDefinition<never>[] = [oktaProvider as ProviderDefinition<never>, entraProvider as ProviderDefinition<never>];
+const providers: ProviderDefinition<never>[] = [oktaProvider as ProviderDefinition<never>, entraProvider as ProviderDefinition<never>, googleProvider as ProviderDefinition<never>];
 
 export function listProviders(): ProviderDefinition<unknown>[] {
   return providers as ProviderDefinition<unknown>[];
