@@ -337,11 +337,12 @@ export function createDirectoryState(company: Company, options: DirectoryStateOp
     },
     deletePerson(key) {
       const p = mustPerson(key);
-      const at = stamp();
       for (const gk of groupsOfMap().get(key) ?? []) state.removeMember(gk, key);
       groupsOfMap().delete(key);
       people.splice(personPositionAfter(p.index) - 1, 1);
       personByKey.delete(key);
+      // stamped after the cascaded member removals: journal times stay increasing
+      const at = stamp();
       record({ at, type: 'person.deleted', personKey: key, deleted: { ...p } });
     },
     addGroup(partial = {}) {
