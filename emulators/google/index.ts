@@ -116,6 +116,8 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
     return orgUnitPaths;
   };
 
+  const userIds: string[] = [];
+  const groupIds: string[] = [];
   const render: RenderContext = {
     seed,
     domain: state.domain,
@@ -126,18 +128,20 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
       return p ? primaryEmailOf(p, state.domain) : undefined;
     },
     emailOfGroup,
+    userId: (index) => (userIds[index] ??= googleUserId(seed, index)),
+    groupId: (index) => (groupIds[index] ??= googleGroupId(seed, index)),
   };
   const api = createDirectoryApi({ state, render, seed, customerId, orgUnits, personKeyOfEmail, groupKeyOfEmail });
 
   const idOfPerson = (key: string) => {
     const index = state.indexOfPersonKey(key);
     if (index === undefined) throw new Error(`no person ${key}`);
-    return googleUserId(seed, index);
+    return render.userId(index);
   };
   const idOfGroup = (key: string) => {
     const index = state.indexOfGroupKey(key);
     if (index === undefined) throw new Error(`no group ${key}`);
-    return googleGroupId(seed, index);
+    return render.groupId(index);
   };
   const admin = createAdminHandler({ state, faults, stats, idOfPerson, idOfGroup });
 

@@ -3,7 +3,7 @@
  * as Google sends them). Pure functions of a record and the emulator's identity; nothing cached here.
  */
 import type { GroupRecord, PersonRecord } from '../shared/directory-state.js';
-import { etagOf, googleGroupId, googleUserId, orgUnitIdOf } from './ids.js';
+import { etagOf, orgUnitIdOf } from './ids.js';
 
 export interface RenderContext {
   seed: number;
@@ -14,6 +14,9 @@ export interface RenderContext {
   emailOfPersonKey(key: string): string | undefined;
   /** A group's email address (kept stable across renames, as Google does). */
   emailOfGroup(group: GroupRecord): string;
+  /** Memoised googleUserId / googleGroupId (ids are rendered on every page of every listing). */
+  userId(index: number): string;
+  groupId(index: number): string;
 }
 
 const NEVER = '1970-01-01T00:00:00.000Z';
@@ -50,7 +53,7 @@ export function renderUser(p: PersonRecord, ctx: RenderContext, full: boolean): 
   const isAdmin = primaryEmail === ctx.adminEmail;
   return {
     kind: 'admin#directory#user',
-    id: googleUserId(ctx.seed, p.index),
+    id: ctx.userId(p.index),
     etag: `"${etagOf(ctx.seed, `user${p.lastUpdated}`, p.index)}"`,
     primaryEmail,
     name: { givenName: p.givenName, familyName: p.familyName, fullName: p.displayName },
@@ -78,7 +81,7 @@ export function renderUser(p: PersonRecord, ctx: RenderContext, full: boolean): 
 export function renderGroup(g: GroupRecord, ctx: RenderContext): Record<string, unknown> {
   return {
     kind: 'admin#directory#group',
-    id: googleGroupId(ctx.seed, g.index),
+    id: ctx.groupId(g.index),
     etag: `"${etagOf(ctx.seed, `group${g.lastUpdated}${g.lastMembershipUpdated}`, g.index)}"`,
     email: ctx.emailOfGroup(g),
     name: g.name,
@@ -101,8 +104,8 @@ export function renderUserMember(g: GroupRecord, p: PersonRecord, role: MemberRo
   const { suspended, archived } = stateFields(p);
   return {
     kind: 'admin#directory#member',
-    etag: `"${etagOf(ctx.seed, `member${g.index}`, p.index)}"`,
-    id: googleUserId(ctx.seed, p.index),
+    etag: `"${ctx.groupId(g.index)}/${p.index.toString(36)}"`,
+    id: ctx.userId(p.index),
     email: primaryEmailOf(p, ctx.domain),
     role,
     type: 'USER',
@@ -114,8 +117,8 @@ export function renderUserMember(g: GroupRecord, p: PersonRecord, role: MemberRo
 export function renderGroupMember(parent: GroupRecord, child: GroupRecord, ctx: RenderContext): Record<string, unknown> {
   return {
     kind: 'admin#directory#member',
-    etag: `"${etagOf(ctx.seed, `member-group${parent.index}`, child.index)}"`,
-    id: googleGroupId(ctx.seed, child.index),
+    etag: `"${ctx.groupId(parent.index)}/g${child.index.toString(36)}"`,
+    id: ctx.groupId(child.index),
     email: ctx.emailOfGroup(child),
     role: 'MEMBER',
     type: 'GROUP',
