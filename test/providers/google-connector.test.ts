@@ -3,6 +3,8 @@
  * groups, org units, disabled users, auth and delegation failures with their admin messages, and
  * quota / server errors retried.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGoogleEmulator, type GoogleEmulatorHandle, type GoogleEmulatorOptions } from '../../emulators/google/index.js';
 import { generateServiceAccountKey, type EmulatorServiceAccountKey } from '../../emulators/google/service-account.js';
@@ -189,6 +191,13 @@ describe('google connector: auth and delegation errors', () => {
     expect(error.details.hint).toMatch(/domain-wide delegation/);
   });
 
+  it('a server clock Google finds out of step → auth_failed pointing at the clock', async () => {
+    const skewed = await emulator({ now: () => Date.now() + 2 * 3600_000 });
+    const result = await connect(skewed).testConnection();
+    expect(result).toMatchObject({ ok: false, code: 'auth_failed' });
+    expect(result.message).toMatch(/clock/);
+  });
+
   it('a customer id Google does not know → not_found', async () => {
     const error = await failure(all(connect(em, FAST, { customerId: 'C0nosuch' }).listUsers()));
     expect(error.code).toBe('not_found');
@@ -203,6 +212,42 @@ describe('google connector: auth and delegation errors', () => {
     const tokenCalls = em.stats().byPath['/token'] ?? 0;
     expect(await all(connector.listUsers())).toHaveLength(60);
     expect(em.stats().byPath['/token']).toBe(tokenCalls + 1);
+  });
+});
+
+describe('google connector: member types', () => {
+  it('reports USER and GROUP members, skips CUSTOMER and EXTERNAL members without an id', async () => {
+    const em = await emulator({ users: 3, groups: 1 });
+    // the neutral company has no "everyone" or outside members: a stub group page stands in for Google here
+    const stub = createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(
+        JSON.stringify({
+          kind: 'admin#directory#members',
+          members: [
+            { kind: 'admin#directory#member', id: '104815162342108001337', email: 'ivo@example.test', role: 'OWNER', type: 'USER', status: 'ACTIVE' },
+            { kind: 'admin#directory#member', id: '03b2x7kq1m4z9ab', email: 'leads@example.test', role: 'MEMBER', type: 'GROUP', status: 'ACTIVE' },
+            { kind: 'admin#directory#member', id: 'C03ab9xyz', role: 'MEMBER', type: 'CUSTOMER' },
+            { kind: 'admin#directory#member', email: 'guest@elsewhere.test', role: 'MEMBER', type: 'EXTERNAL', status: 'ACTIVE' },
+            { kind: 'admin#directory#member', id: '109999999999999999999', email: 'known@elsewhere.test', role: 'MEMBER', type: 'EXTERNAL', status: 'ACTIVE' },
+          ],
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => stub.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = stub.address() as AddressInfo;
+      // token from the emulator, directory calls to the stub
+      const connector = connect(em, FAST, { endpoints: { directory: `http://127.0.0.1:${port}` } });
+      expect(await all(connector.listGroupMembers('03b2x7kq1m4z9aa'))).toEqual([
+        { type: 'user', externalId: '104815162342108001337' },
+        { type: 'group', externalId: '03b2x7kq1m4z9ab' },
+        { type: 'user', externalId: '109999999999999999999' },
+      ]);
+    } finally {
+      stub.closeAllConnections();
+      await new Promise((resolve) => stub.close(resolve));
+    }
   });
 });
 
