@@ -10,6 +10,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from
 import pg from 'pg';
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001-initial.js';
+import * as m002 from './migrations/002-console.js';
 
 export interface Store {
   db: Kysely<Database>;
@@ -21,7 +22,7 @@ export interface Store {
   close(): Promise<void>;
 }
 
-const migrations: Record<string, Migration> = { '001-initial': m001 };
+const migrations: Record<string, Migration> = { '001-initial': m001, '002-console': m002 };
 
 export interface StoreOptions {
   /** PostgreSQL URL; when absent, SQLite at `${dataDir}/accessiq.db` (or `sqlitePath`). */

@@ -178,6 +178,28 @@ export interface SyncEventTable {
   created_at: string;
 }
 
+/** A console admin: signs in with email + password to one tenant (migration 002). */
+export interface AdminAccountTable {
+  id: string;
+  tenant_id: string;
+  email: string;
+  email_normalized: string;
+  /** `scrypt$N$r$p$salt$hash`; never the password. */
+  password_hash: string;
+  created_at: string;
+  last_sign_in_at: string | null;
+}
+
+/** A console sign-in; the cookie holds the id, the table only its SHA-256. */
+export interface AdminSessionTable {
+  id_hash: string;
+  tenant_id: string;
+  admin_id: string;
+  csrf_hash: string;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface Database {
   tenants: TenantTable;
   api_tokens: ApiTokenTable;
@@ -192,6 +214,8 @@ export interface Database {
   role_grants: RoleGrantTable;
   sync_runs: SyncRunTable;
   sync_events: SyncEventTable;
+  admin_accounts: AdminAccountTable;
+  admin_sessions: AdminSessionTable;
 }
 
 export type UserRow = Selectable<UserTable>;
