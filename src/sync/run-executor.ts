@@ -60,8 +60,14 @@ export function countsOf(plan: Plan): RunCounts {
     else if (g.kind === 'update') c.groupsUpdated++;
     else c.groupsDeleted++;
   }
-  for (const m of plan.memberships) m.kind === 'add' ? c.membershipsAdded++ : c.membershipsRemoved++;
-  for (const g of plan.grants) g.kind === 'add' ? c.grantsAdded++ : c.grantsRevoked++;
+  for (const m of plan.memberships) {
+    if (m.kind === 'add') c.membershipsAdded++;
+    else c.membershipsRemoved++;
+  }
+  for (const g of plan.grants) {
+    if (g.kind === 'add') c.grantsAdded++;
+    else c.grantsRevoked++;
+  }
   c.errors = plan.errors.length;
   return c;
 }
