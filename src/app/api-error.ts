@@ -12,5 +12,5 @@ export class ApiError extends Error {
 
 export const notFound = (what: string, id: string) => new ApiError(404, 'not_found', `No ${what} with id "${id}" in this tenant.`);
 export const badRequest = (path: string, message: string, hint?: string) =>
-  new ApiError(400, 'invalid_request', `${path}: ${message}`, { issues: [{ path, message, ...(hint ? { hint } : {}) }] });
+  new ApiError(400, 'invalid_request', `${path}: ${message}${hint ? ` (${hint})` : ''}`, { issues: [{ path, message, ...(hint ? { hint } : {}) }] });
 export const conflict = (message: string, details?: Record<string, unknown>) => new ApiError(409, 'conflict', message, details);
