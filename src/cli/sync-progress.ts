@@ -51,7 +51,7 @@ export function createProgressView(opts: { tty: boolean; stream?: NodeJS.WriteSt
   const bar = new cliProgress.SingleBar(
     {
       stream,
-      format: '{phase} [{bar}] {value}/{total} groups | {users} users',
+      format: '{phase} [{bar}] {groupsText} | {users} users',
       barsize: 30,
       hideCursor: true,
       clearOnComplete: true,
@@ -65,7 +65,8 @@ export function createProgressView(opts: { tty: boolean; stream?: NodeJS.WriteSt
       if (FINISHED.has(run.status)) return;
       const p = run.progress;
       const total = Math.max(p?.groups ?? 0, 1);
-      const payload = { phase: describe(run).padEnd(22), users: formatNumber(p?.users ?? 0) };
+      const groupsText = p?.groups ? `${formatNumber(p.groupsWithMembersRead ?? 0)}/${formatNumber(p.groups)} groups` : 'groups not read yet';
+      const payload = { phase: describe(run).padEnd(22), users: formatNumber(p?.users ?? 0), groupsText };
       if (!started) {
         bar.start(total, 0, payload);
         started = true;
