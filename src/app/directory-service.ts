@@ -206,9 +206,9 @@ export function createDirectoryService(ctx: AppContext) {
       }
     },
 
-    async startSync(tenantId: string, id: string, opts: { dryRun: boolean; trigger: RunTrigger }) {
+    async startSync(tenantId: string, id: string, opts: { dryRun: boolean; trigger: RunTrigger; full?: boolean }) {
       await get(tenantId, id);
-      const result = await repos.runs.enqueue(tenantId, id, opts);
+      const result = await repos.runs.enqueue(tenantId, id, { dryRun: opts.dryRun, trigger: opts.trigger, mode: opts.full ? 'full' : 'auto' });
       ctx.notifyWorkers();
       return result;
     },

@@ -118,7 +118,7 @@ export async function applyPlan(db: Kysely<Database>, plan: Plan, log: LogEntry[
       } else if (u.kind === 'link') {
         await tx.updateTable('users').set({
           ...userColumns(u.values), directory_id: directoryId, external_id: u.externalId, updated_at: now,
-          ...(u.active ? {} : { status: 'deactivated' as const, deactivated_at: now }),
+          ...(u.active ? { status: 'active' as const, deactivated_at: null } : { status: 'deactivated' as const, deactivated_at: now }),
         }).where('id', '=', u.userId).execute();
       } else {
         await tx.updateTable('users').set({ ...userColumns(u.values), updated_at: now }).where('id', '=', u.userId).execute();

@@ -107,7 +107,10 @@ export function plan(input: PlannerInput): Plan {
         continue;
       }
       const holder = byEmail.get(email);
-      if (holder && holder.id !== owner?.id && !(holder.directoryId === directoryId && holder.externalId && !readIds.has(holder.externalId))) {
+      // a user of this directory re-created at the source (new id, same email) is re-linked; an email
+      // held by anyone else stays theirs (even a removed user keeps its email until deleted)
+      const relinkable = !owner && holder?.directoryId === directoryId && !!holder.externalId && !readIds.has(holder.externalId);
+      if (holder && holder.id !== owner?.id && !relinkable) {
         if (holder.directoryId !== null && holder.directoryId !== directoryId) {
           errors.push({ externalId: u.externalId, subject: values.email ?? u.externalId, message: `The email ${values.email} belongs to a user synced from another directory; a user is owned by one directory only.`, hint: 'Remove the user from one of the two directories, or narrow one directory\'s user filter.' });
           if (owner) { claimed.add(owner.id); untouchable.add(owner.id); }

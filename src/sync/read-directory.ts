@@ -45,7 +45,7 @@ export async function readDirectory(
   for await (const page of connector.listGroups()) {
     for (const g of page) {
       if (groups.has(g.externalId)) duplicates++;
-      groups.set(g.externalId, { ...g, hash: contentHash({ name: g.name, description: g.description ?? null, raw: g.raw }) });
+      groups.set(g.externalId, toSnapshotGroup(g));
     }
     progress.groups = groups.size;
     report();
@@ -77,6 +77,10 @@ export async function readDirectory(
     throw new ProviderError('invalid_response', 'The directory listed group members but no users: the user list looks incomplete.');
   }
   return { users: [...users.values()], groups: [...groups.values()], memberships, duplicates };
+}
+
+export function toSnapshotGroup(g: SourceGroup): SourceGroup & { hash: string } {
+  return { ...g, hash: contentHash({ name: g.name, description: g.description ?? null, raw: g.raw }) };
 }
 
 export function toMirrorUser(u: SourceUser): MirrorUser {

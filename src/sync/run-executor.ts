@@ -13,11 +13,12 @@ import { createOrganizationRepository } from '../store/repositories/organization
 import { createRoleRepository } from '../store/repositories/role-repository.js';
 import { findProvider } from '../providers/registry.js';
 import { isProviderError } from '../providers/provider-error.js';
-import type { ConnectorContext } from '../providers/types.js';
+import type { ConnectorContext, DirectoryConnector } from '../providers/types.js';
 import type { SecretBox } from '../security/secret-box.js';
 import { emptyCounts, type RunCounts } from '../domain/run-counts.js';
 import { compileMapping } from './mapping/index.js';
-import { readDirectory } from './read-directory.js';
+import { readDirectory, type ReadProgress } from './read-directory.js';
+import { applyDelta, loadMirrorSnapshot } from './mirror-snapshot.js';
 import { createGroupGraph, createScope } from './scope.js';
 import { mapUsers } from './map-users.js';
 import { loadCurrentState } from './current-state.js';
@@ -76,18 +77,20 @@ export function createRunExecutor(deps: RunExecutorDeps) {
   const { store, secretBox, logger } = deps;
   const db = store.db;
 
-  async function finish(run: SyncRunRow, status: 'succeeded' | 'failed' | 'blocked', counts: RunCounts, extra: { error?: { code: string; message: string; hint?: string } | null; blockedPlan?: string | null; tx?: Kysely<Database> } = {}) {
+  async function finish(run: SyncRunRow, status: 'succeeded' | 'failed' | 'blocked', counts: RunCounts, extra: { error?: { code: string; message: string; hint?: string } | null; blockedPlan?: string | null; tx?: Kysely<Database>; mode?: 'full' | 'incremental'; deltaCursor?: string | null } = {}) {
     const now = new Date().toISOString();
     const conn = extra.tx ?? db;
     await conn.updateTable('sync_runs').set({
       status, counts: JSON.stringify(counts), error: extra.error ? JSON.stringify(extra.error) : null, blocked_plan: extra.blockedPlan ?? null,
-      finished_at: now, lease_owner: null, lease_expires_at: null, progress: null,
+      finished_at: now, lease_owner: null, lease_expires_at: null, progress: null, ...(extra.mode ? { mode: extra.mode } : {}),
     }).where('id', '=', run.id).execute();
     if (run.dry_run === 0) {
       await conn.updateTable('directories').set({
         last_sync_at: now,
         consecutive_failures: status === 'failed' ? (eb) => eb('consecutive_failures', '+', 1) : 0,
-        ...(status === 'succeeded' && run.mode === 'full' ? { last_full_sync_at: now } : {}),
+        ...(status === 'succeeded' && extra.mode === 'full' ? { last_full_sync_at: now } : {}),
+        // the delta cursor moves only with an applied run: a failed or blocked round is read again
+        ...(status === 'succeeded' && extra.deltaCursor ? { delta_cursor: extra.deltaCursor } : {}),
       }).where('id', '=', run.directory_id).execute();
     }
   }
@@ -105,13 +108,12 @@ export function createRunExecutor(deps: RunExecutorDeps) {
     }
 
     let lastProgress = 0;
-    const snapshot = await readDirectory(connector, {
-      onProgress: (p) => {
-        if (Date.now() - lastProgress < 500) return;
-        lastProgress = Date.now();
-        void db.updateTable('sync_runs').set({ progress: JSON.stringify(p) }).where('id', '=', run.id).execute().catch(() => undefined);
-      },
-    });
+    const onProgress = (p: ReadProgress) => {
+      if (Date.now() - lastProgress < 500) return;
+      lastProgress = Date.now();
+      void db.updateTable('sync_runs').set({ progress: JSON.stringify(p) }).where('id', '=', run.id).execute().catch(() => undefined);
+    };
+    const { snapshot, mode, cursor, notes } = await readSnapshot(run, directory, provider.capabilities.supportsDelta, connector, onProgress);
 
     const graph = createGroupGraph(snapshot.memberships);
     const inScope = createScope(directory.settings.userFilter, graph);
@@ -161,8 +163,34 @@ export function createRunExecutor(deps: RunExecutorDeps) {
       userLabel: (id) => userLabels.get(id),
       organizationName: (id) => orgNames.get(id) ?? id,
     });
+    for (const note of notes) log.push({ kind: 'info', subject: directory.name, message: note });
     if (snapshot.duplicates) log.push({ kind: 'info', subject: directory.name, message: `The provider sent ${snapshot.duplicates} duplicate records across pages; each was kept once.` });
-    return { plan, counts: { ...counts, usersRead: snapshot.users.length } as RunCounts & { usersRead: number }, trips, log };
+    return { plan, counts: { ...counts, usersRead: snapshot.users.length } as RunCounts & { usersRead: number }, trips, log, mode, cursor };
+  }
+
+  /**
+   * The directory as of now: a complete delta round applied to the mirror when the provider has
+   * deltas, a cursor is stored and the last full read is recent enough; else a full read (taking a
+   * delta cursor first, so changes made during the read are replayed by the next round).
+   */
+  async function readSnapshot(run: SyncRunRow, directory: DirectoryRecord, supportsDelta: boolean, connector: DirectoryConnector, onProgress: (p: ReadProgress) => void) {
+    const notes: string[] = [];
+    const fullEveryMs = directory.settings.schedule.fullSyncEveryHours * 3_600_000;
+    const fullIsRecent = directory.lastFullSyncAt !== null && Date.now() - Date.parse(directory.lastFullSyncAt) < fullEveryMs;
+    if (supportsDelta && run.mode !== 'full' && directory.deltaCursor && connector.changesSince && fullIsRecent) {
+      try {
+        const changes = await connector.changesSince(directory.deltaCursor);
+        const mirror = await loadMirrorSnapshot(db, run.tenant_id, directory.id);
+        notes.push(`Incremental sync: ${changes.users.length} user, ${changes.groups.length} group and ${changes.memberships.length} membership changes since the last run.`);
+        return { snapshot: applyDelta(mirror, changes), mode: 'incremental' as const, cursor: changes.cursor, notes };
+      } catch (e) {
+        if (!isProviderError(e) || e.code !== 'delta_expired') throw e;
+        notes.push(`The stored delta token is no longer valid (${e.message}); did a full read instead.`);
+      }
+    }
+    const cursor = supportsDelta && connector.startDelta ? await connector.startDelta() : null;
+    const snapshot = await readDirectory(connector, { onProgress });
+    return { snapshot, mode: 'full' as const, cursor, notes };
   }
 
   async function resolveDefaultGrant(tenantId: string, directory: DirectoryRecord) {
@@ -195,18 +223,18 @@ export function createRunExecutor(deps: RunExecutorDeps) {
       if (run.dry_run === 1) {
         const log = [...built.log, ...built.trips.map((t) => ({ kind: 'safeguard', subject: directory.name, message: `A real sync would be blocked: ${t.message}`, details: { code: t.code, hint: t.hint } }))];
         await writeLog(db, run.tenant_id, run.id, log, now);
-        await finish(run, 'succeeded', counts);
+        await finish(run, 'succeeded', counts, { mode: built.mode });
       } else if (built.trips.length) {
         const t = built.trips[0]!;
         const log = [...built.trips.map((x) => ({ kind: 'safeguard', subject: directory.name, message: x.message, details: { code: x.code, hint: x.hint } })), ...built.log];
         await writeLog(db, run.tenant_id, run.id, log, now);
-        await finish(run, 'blocked', counts, { error: { code: t.code, message: t.message, hint: t.hint }, blockedPlan: JSON.stringify({ plan: built.plan, eventCount: log.length }) });
+        await finish(run, 'blocked', counts, { error: { code: t.code, message: t.message, hint: t.hint }, mode: built.mode, blockedPlan: JSON.stringify({ plan: built.plan, eventCount: log.length, mode: built.mode, deltaCursor: built.cursor }) });
       } else {
         await applyPlan(db, built.plan, built.log, {
           tenantId: run.tenant_id, directoryId: directory.id, runId: run.id, now,
           finalize: async (tx, rowsWritten) => {
             counts = { ...counts, rowsWritten };
-            await finish(run, 'succeeded', counts, { tx });
+            await finish(run, 'succeeded', counts, { tx, mode: built.mode, deltaCursor: built.cursor });
           },
         });
       }
@@ -225,7 +253,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
   /** Applies exactly the plan a blocked run held, after an admin approved it. */
   async function applyBlocked(run: SyncRunRow): Promise<void> {
     if (!run.blocked_plan) throw new RunFailure('not_blocked', 'This run holds no plan to approve.');
-    const stored = JSON.parse(run.blocked_plan) as { plan: unknown; eventCount: number };
+    const stored = JSON.parse(run.blocked_plan) as { plan: unknown; eventCount: number; mode?: 'full' | 'incremental'; deltaCursor?: string | null };
     const plan = planGuard.parse(stored.plan) as Plan;
     const names = new Map<string, string>();
     const orgNames = await orgNameLookup(run.tenant_id);
@@ -237,7 +265,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
       finalize: async (tx, rowsWritten) => {
         counts = { ...counts, rowsWritten };
         await writeLog(tx, run.tenant_id, run.id, [{ kind: 'approved', subject: run.id, message: 'An admin approved the run; its plan was applied.' }, ...log], new Date().toISOString(), stored.eventCount + 1);
-        await finish({ ...run, status: 'running' }, 'succeeded', counts, { tx });
+        await finish({ ...run, status: 'running' }, 'succeeded', counts, { tx, mode: stored.mode ?? 'full', deltaCursor: stored.deltaCursor ?? null });
       },
     });
   }

@@ -11,10 +11,20 @@ export interface RunWorkerOptions {
   runs: RunRepository;
   executor: RunExecutor;
   logger: Logger;
+  /** Names this worker in `sync_runs.lease_owner` (unique per process). */
   owner: string;
   skipLocked: boolean;
+  /** How long a claimed run stays ours without renewal (default 60 s); renewed every third of it. */
   leaseMs?: number;
+  /** How often an idle worker looks for queued runs (default 1 s); `notify()` wakes it sooner. */
   pollMs?: number;
+}
+
+export interface StopOptions {
+  /** How long to let the current run finish (default: as long as it takes; 0 with `abandon`). */
+  graceMs?: number;
+  /** After the grace: abort the current run (it is recorded as failed, nothing applied). */
+  abandon?: boolean;
 }
 
 export function createRunWorker(o: RunWorkerOptions) {
@@ -24,18 +34,18 @@ export function createRunWorker(o: RunWorkerOptions) {
   let wake: (() => void) | null = null;
   let loop: Promise<void> | null = null;
   const current = new AbortController();
-  let active: AbortController | null = null;
+  let active: { runId: string; abort: AbortController } | null = null;
 
   async function runOnce(): Promise<boolean> {
     const run = await o.runs.claimNext(o.owner, leaseMs, o.skipLocked);
     if (!run) return false;
     const abort = new AbortController();
-    active = abort;
+    active = { runId: run.id, abort };
     const renew = setInterval(() => {
       o.runs.renewLease(run.id, o.owner, leaseMs).then((ok) => {
         if (!ok) abort.abort(); // another worker owns it now: stop reading
       }).catch(() => undefined);
-    }, Math.max(1000, leaseMs / 3));
+    }, Math.max(50, Math.floor(leaseMs / 3)));
     try {
       await o.executor.execute(run, AbortSignal.any([abort.signal, current.signal]));
     } finally {
@@ -63,6 +73,7 @@ export function createRunWorker(o: RunWorkerOptions) {
   }
 
   return {
+    owner: o.owner,
     start() {
       if (running) return;
       running = true;
@@ -72,12 +83,30 @@ export function createRunWorker(o: RunWorkerOptions) {
     notify() {
       wake?.();
     },
-    /** Stops taking work; the current run is abandoned cleanly (not applied) if `abandon`. */
-    async stop({ abandon = false } = {}) {
+    /** The run being executed right now, if any. */
+    activeRunId(): string | null {
+      return active?.runId ?? null;
+    },
+    /**
+     * Stops taking work and waits for the current run up to `graceMs`. Resolves with the id of a
+     * run still executing after the grace (null when idle or finished): the caller abandons it —
+     * `abandon` aborts it here; the worker command instead hands it back (see commands/worker.ts).
+     */
+    async stop({ graceMs: grace, abandon = false }: StopOptions = {}): Promise<string | null> {
+      const graceMs = grace ?? (abandon ? 0 : undefined);
       running = false;
       wake?.();
-      if (abandon) active?.abort();
-      await loop;
+      if (!loop) return null;
+      const finished = loop.then(() => true);
+      const inTime = graceMs === undefined ? await finished
+        : await Promise.race([finished, new Promise<false>((resolve) => setTimeout(() => resolve(false), graceMs).unref())]);
+      if (inTime) return null;
+      const unfinished = active?.runId ?? null;
+      if (abandon) {
+        active?.abort.abort();
+        await loop;
+      }
+      return unfinished;
     },
   };
 }

@@ -32,8 +32,10 @@ export function checkSafeguards(plan: Plan, ctx: SafeguardContext): SafeguardTri
   if (ctx.activeSyncedUsers > 0 && ctx.usersRead === 0) {
     trips.push({ code: 'source_health', message: 'The directory returned no users at all, while this directory has synced users: the read is not trusted.', hint: 'Check the directory and its credentials; approve only if the directory really is empty.' });
   } else if (ctx.lastGoodUsersRead && ctx.lastGoodUsersRead > s.minimumUsers) {
-    const drop = (ctx.lastGoodUsersRead - ctx.usersRead) / ctx.lastGoodUsersRead;
-    if (drop * 100 > s.maxDeactivationPercent && ctx.lastGoodUsersRead - ctx.usersRead > s.minimumUsers) {
+    const lost = ctx.lastGoodUsersRead - ctx.usersRead;
+    const drop = lost / ctx.lastGoodUsersRead;
+    // integer comparison: a drop of exactly the threshold does not trip it
+    if (lost * 100 > s.maxDeactivationPercent * ctx.lastGoodUsersRead && lost > s.minimumUsers) {
       trips.push({ code: 'source_health', message: `The directory returned ${ctx.usersRead} users, ${Math.round(drop * 100)}% fewer than the ${ctx.lastGoodUsersRead} of the last good sync.`, hint: 'Check the directory; approve the run if the drop is real.' });
     }
   }

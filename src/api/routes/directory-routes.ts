@@ -102,12 +102,15 @@ export async function directoryRoutes(app: FastifyInstance, deps: { ctx: AppCont
   api.post('/directories/:id/sync', {
     schema: {
       tags, summary: 'Sync Now (or a dry run). While a run is queued or running, answers with that run.', params: s.idParam,
-      body: z.object({ dryRun: z.boolean().optional() }).strict().optional(),
+      body: z.object({
+        dryRun: z.boolean().optional().describe('plan only: record what would change, write nothing else'),
+        full: z.boolean().optional().describe('force a full read even where the provider has deltas'),
+      }).strict().optional(),
       response: { 202: s.run, ...err },
     },
   }, async (req, reply) => {
     const trigger = req.actor.startsWith('admin:') ? 'manual' : 'api';
-    const { run } = await directories.startSync(req.tenantId, req.params.id, { dryRun: req.body?.dryRun ?? false, trigger });
+    const { run } = await directories.startSync(req.tenantId, req.params.id, { dryRun: req.body?.dryRun ?? false, full: req.body?.full ?? false, trigger });
     return reply.status(202).send(run);
   });
 

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Database, SyncRunRow } from '../schema.js';
 import { newId } from '../../lib/ids.js';
 import { emptyCounts, type RunCounts, type RunStatus, type RunTrigger } from '../../domain/run-counts.js';
@@ -54,7 +54,7 @@ export function createRunRepository(db: Kysely<Database>) {
     async enqueue(tenantId: string, directoryId: string, opts: { trigger: RunTrigger; dryRun: boolean; mode?: string }) {
       const row: SyncRunRow = {
         id: newId('run'), tenant_id: tenantId, directory_id: directoryId, status: 'queued', trigger: opts.trigger,
-        dry_run: opts.dryRun ? 1 : 0, mode: opts.mode ?? 'full', counts: JSON.stringify(emptyCounts()), error: null, progress: null,
+        dry_run: opts.dryRun ? 1 : 0, mode: opts.mode ?? 'auto', counts: JSON.stringify(emptyCounts()), error: null, progress: null,
         blocked_plan: null, lease_owner: null, lease_expires_at: null, created_at: new Date().toISOString(), started_at: null, finished_at: null,
       };
       try {
@@ -104,24 +104,30 @@ export function createRunRepository(db: Kysely<Database>) {
 
     /**
      * Claims the oldest queued run, or a running one whose lease expired (its worker died), for
-     * `owner`. The conditional UPDATE is the lock: of two workers racing, one updates one row.
+     * `owner`, in ONE statement: `UPDATE … WHERE id = (SELECT … LIMIT 1 [FOR UPDATE SKIP LOCKED])
+     * RETURNING *`. On PostgreSQL the row lock makes concurrent workers skip each other's pick
+     * instead of colliding; the repeated status/lease condition keeps the UPDATE conditional, so
+     * of two racing claimers at most one changes the row (SQLite has a single writer anyway).
+     * Lease times are this process's wall clock (leases measure process liveness, not the schedule).
      */
     async claimNext(owner: string, leaseMs: number, skipLocked: boolean): Promise<SyncRunRow | undefined> {
-      const now = new Date();
-      const nowIso = now.toISOString();
-      for (let attempt = 0; attempt < 5; attempt++) {
-        let pick = db.selectFrom('sync_runs').select('id')
-          .where((eb) => eb.or([eb('status', '=', 'queued'), eb.and([eb('status', '=', 'running'), eb('lease_expires_at', '<', nowIso)])]))
-          .orderBy('created_at').limit(1);
-        if (skipLocked) pick = pick.forUpdate().skipLocked();
-        const candidate = await pick.executeTakeFirst();
-        if (!candidate) return undefined;
-        const res = await db.updateTable('sync_runs')
-          .set({ status: 'running', lease_owner: owner, lease_expires_at: new Date(now.getTime() + leaseMs).toISOString(), started_at: sql`coalesce(started_at, ${nowIso})` })
-          .where('id', '=', candidate.id)
-          .where((eb) => eb.or([eb('status', '=', 'queued'), eb.and([eb('status', '=', 'running'), eb('lease_expires_at', '<', nowIso)])]))
+      const nowIso = new Date().toISOString();
+      const claimable = (eb: ExpressionBuilder<Database, 'sync_runs'>) =>
+        eb.or([eb('status', '=', 'queued'), eb.and([eb('status', '=', 'running'), eb('lease_expires_at', '<', nowIso)])]);
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const claimed = await db.updateTable('sync_runs')
+          .set({ status: 'running', lease_owner: owner, lease_expires_at: new Date(Date.now() + leaseMs).toISOString(), started_at: sql`coalesce(started_at, ${nowIso})` })
+          .where('id', '=', (eb) => {
+            const pick = eb.selectFrom('sync_runs').select('id').where(claimable).orderBy('created_at').limit(1);
+            return skipLocked ? pick.forUpdate().skipLocked() : pick;
+          })
+          .where(claimable)
+          .returningAll()
           .executeTakeFirst();
-        if (Number(res.numUpdatedRows) === 1) return this.getRow(candidate.id);
+        if (claimed) return claimed;
+        // nothing claimable, or (PostgreSQL, READ COMMITTED) the picked row changed under us: look once more
+        const any = await db.selectFrom('sync_runs').select('id').where(claimable).limit(1).executeTakeFirst();
+        if (!any) return undefined;
       }
       return undefined;
     },
@@ -129,6 +135,16 @@ export function createRunRepository(db: Kysely<Database>) {
     /** Extends the lease; false when another worker took the run over (then stop working on it). */
     async renewLease(id: string, owner: string, leaseMs: number) {
       const r = await db.updateTable('sync_runs').set({ lease_expires_at: new Date(Date.now() + leaseMs).toISOString() })
+        .where('id', '=', id).where('lease_owner', '=', owner).where('status', '=', 'running').executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+
+    /**
+     * Hands a run this worker holds back to the queue (a worker stopping mid-run), so another
+     * worker takes it at once instead of after the lease. Only if it is still ours and running.
+     */
+    async release(id: string, owner: string) {
+      const r = await db.updateTable('sync_runs').set({ status: 'queued', lease_owner: null, lease_expires_at: null, progress: null })
         .where('id', '=', id).where('lease_owner', '=', owner).where('status', '=', 'running').executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
     },
