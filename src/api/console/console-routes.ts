@@ -14,14 +14,12 @@ import type { LoginThrottle } from './login-throttle.js';
 import { MIN_PASSWORD_LENGTH, dummyHash, hashPassword, verifyPassword } from './passwords.js';
 import type { SetupLink } from './setup-link.js';
 import { defaultTenantId } from './default-tenant.js';
+import { apiToken as token, createdApiToken, sessionState as sessionBody, signedIn } from './console-schemas.js';
 
-const admin = z.object({ id: z.string(), email: z.string(), tenantId: z.string(), tenantName: z.string() });
-const sessionBody = z.object({ admin: admin.nullable(), setupRequired: z.boolean() });
 const credentials = z.object({
   email: z.string().trim().min(1, 'enter your email').max(320),
   password: z.string().min(1, 'enter your password').max(1000),
 }).strict();
-const token = z.object({ id: z.string(), name: z.string(), prefix: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable(), revokedAt: z.string().nullable() });
 
 export interface ConsoleRouteDeps {
   ctx: AppContext;
@@ -58,7 +56,7 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleRouteDeps
     config: pub,
     schema: {
       tags: ['Console'], summary: 'Sign in: sets an HttpOnly session cookie and a CSRF cookie', security: [], body: credentials,
-      response: { 200: z.object({ admin, expiresAt: z.string() }), 429: s.errorBody, ...err },
+      response: { 200: signedIn, 429: s.errorBody, ...err },
     },
   }, async (req, reply) => {
     const { email, password } = req.body;
@@ -97,7 +95,7 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleRouteDeps
         email: z.email('enter a valid email address').max(320),
         password: z.string().min(MIN_PASSWORD_LENGTH, `use at least ${MIN_PASSWORD_LENGTH} characters`).max(1000),
       }).strict(),
-      response: { 201: z.object({ admin, expiresAt: z.string() }), 409: s.errorBody, ...err },
+      response: { 201: signedIn, 409: s.errorBody, ...err },
     },
   }, async (req, reply) => {
     if (!setupLink.isOpen()) throw new ApiError(409, 'setup_done', 'An admin exists already. Sign in instead.');
@@ -120,7 +118,7 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleRouteDeps
     schema: {
       tags: ['Console'], summary: 'Create an API token; the answer holds the token, shown this once',
       body: z.object({ name: z.string().trim().min(1, 'give the token a name, e.g. "CI pipeline"').max(100) }).strict(),
-      response: { 201: token.extend({ token: z.string() }), ...err },
+      response: { 201: createdApiToken, ...err },
     },
   }, async (req, reply) => {
     const created = await ctx.repos.tokens.create(req.tenantId, req.body.name);

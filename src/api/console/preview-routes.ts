@@ -5,15 +5,19 @@ import { z } from 'zod';
 import type { AppContext } from '../../app/app-context.js';
 import { createMappingPreview } from '../../app/mapping-preview.js';
 import * as s from '../schemas.js';
-
-const mappedValues = z.object({
-  email: z.string().nullable(), givenName: z.string().nullable(), familyName: z.string().nullable(), displayName: z.string().nullable(),
-  attributes: z.record(z.string(), z.string().nullable()),
-});
+import { mappingPreview, providerList } from './console-schemas.js';
+import { listProviders } from '../../providers/registry.js';
 
 export async function previewRoutes(app: FastifyInstance, deps: { ctx: AppContext }) {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const preview = createMappingPreview(deps.ctx);
+
+  api.get('/providers', {
+    schema: { tags: ['Directories'], summary: 'The directory providers this build offers, with capabilities and default attribute mappings', response: { 200: providerList, 401: s.errorBody } },
+  }, async () => ({
+    data: listProviders().map((p) => ({ id: p.id, displayName: p.displayName, capabilities: p.capabilities, defaultAttributeMapping: p.defaultAttributeMapping, knownSourcePaths: p.knownSourcePaths })),
+  }));
+
   api.post('/directories/:id/mapping-preview', {
     schema: {
       tags: ['Directories'],
@@ -24,13 +28,7 @@ export async function previewRoutes(app: FastifyInstance, deps: { ctx: AppContex
         sampleIndex: z.number().int().min(0).max(10_000).optional().describe('which user of the first page (default 0)'),
       }).strict(),
       response: {
-        200: z.object({
-          sample: z.object({ externalId: z.string(), enabled: z.boolean(), raw: z.record(z.string(), z.unknown()) }).nullable(),
-          sampleCount: z.number(),
-          values: mappedValues.nullable(),
-          missing: z.array(z.string()),
-          errors: z.array(z.object({ target: z.string(), message: z.string(), hint: z.string(), position: z.number().optional() })),
-        }),
+        200: mappingPreview,
         400: s.errorBody, 401: s.errorBody, 404: s.errorBody, 422: s.errorBody, 502: s.errorBody,
       },
     },
