@@ -37,7 +37,8 @@ export function createOktaRateLimiter(options: { perMinute?: number; now?: () =>
       const limit = options.perMinute ?? DEFAULT_LIMITS[bucket] ?? 1200;
       const enforce = options.perMinute !== undefined;
       const exceeded = enforce && w.used >= limit;
-      if (!exceeded) w.used++;
+      // not enforcing = throttling off: the headers stay truthful (nothing is ever used up)
+      if (enforce && !exceeded) w.used++;
       return { limit, remaining: Math.max(0, limit - w.used), reset: Math.ceil((w.start + 60_000) / 1000), exceeded };
     },
     reset() {
