@@ -1,16 +1,18 @@
-/** Starts the whole service in one process: API (+ console), and the sync worker. */
+/** Starts the whole service in one process: API (+ console), the scheduler and the sync worker. */
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import { createAppContext, ensureBootstrapToken } from './app/app-context.js';
+import { createAppContext, ensureBootstrapToken, type AppContextOptions } from './app/app-context.js';
 import { buildApi } from './api/build-api.js';
 import type { ConnectorContext } from './providers/types.js';
 import { createConsole } from './api/console/console.js';
 import { loadConsoleConfig, type ConsoleOptions } from './api/console/console-config.js';
 
-export interface ServiceOptions {
+export interface ServiceOptions extends Pick<AppContextOptions, 'worker' | 'leaseMs' | 'clock' | 'schedulerPollMs' | 'backoffBaseMs'> {
   logger?: Logger;
   connectorContext?: ConnectorContext;
   workerPollMs?: number;
+  /** Run the scheduler's polling loop in this process (default true; `accessiq worker` processes run it too). */
+  scheduler?: boolean;
   /** The admin console's settings; default from the environment (ACCESSIQ_ADMIN_EMAIL, …). */
   console?: Partial<ConsoleOptions>;
 }
@@ -26,6 +28,7 @@ export async function startService(config: Config, opts: ServiceOptions = {}) {
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   await adminConsole.bootstrap(url);
   ctx.worker?.start();
+  if (opts.scheduler !== false) ctx.scheduler.start();
   ctx.logger.info({ url, database: ctx.store.engine }, 'AccessIQ Directory Sync is up');
   return {
     url,

@@ -16,6 +16,8 @@ import type { ConnectorContext } from '../providers/types.js';
 import { createRunExecutor, type RunExecutor } from '../sync/run-executor.js';
 import { createRunWorker, type RunWorker } from '../sync/run-worker.js';
 import { newId } from '../lib/ids.js';
+import { systemClock, type Clock } from '../lib/clock.js';
+import { createScheduler, type Scheduler } from '../scheduler/scheduler.js';
 
 export interface AppContext {
   config: Config;
@@ -56,17 +58,40 @@ export interface AppContextOptions {
   /** Run the in-process worker (default true). */
   worker?: boolean;
   workerPollMs?: number;
+  /** Lease of a claimed run (default 60 s). */
+  leaseMs?: number;
+  /** Names this process's worker in run leases (default a random `wrk_…`). */
+  workerOwner?: string;
+  /** The scheduler's time (tests pass a fake clock). */
+  clock?: Clock;
+  /** How often the scheduler looks for due directories (default 1 s). */
+  schedulerPollMs?: number;
+  /** Base of the failure backoff (default 1 min). */
+  backoffBaseMs?: number;
 }
 
-export async function createAppContext(config: Config, options: AppContextOptions = {}): Promise<AppContext & { worker: RunWorker | null; close(): Promise<void> }> {
+export async function createAppContext(config: Config, options: AppContextOptions = {}): Promise<AppContext & { worker: RunWorker | null; scheduler: Scheduler; close(): Promise<void> }> {
   const logger = options.logger ?? createLogger(config);
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const key = loadOrCreateKey(config.secretKey, config.dataDir, (msg) => logger.warn(msg));
   const secretBox = createSecretBox(key);
   const repos = createRepositories(store);
-  const executor = createRunExecutor({ store, secretBox, logger, ...(options.connectorContext ? { connectorContext: options.connectorContext } : {}) });
+  // the scheduler object always exists (its backoff bookkeeping runs after every run); its polling
+  // loop runs only where the service starts it (service.ts, `accessiq worker`)
+  const scheduler = createScheduler({
+    db: store.db, clock: options.clock ?? systemClock, logger, skipLocked: store.supportsSkipLocked,
+    ...(options.schedulerPollMs ? { pollMs: options.schedulerPollMs } : {}),
+    ...(options.backoffBaseMs ? { backoffBaseMs: options.backoffBaseMs } : {}),
+    onQueued: () => worker?.notify(),
+  });
+  const executor = createRunExecutor({
+    store, secretBox, logger, ...(options.connectorContext ? { connectorContext: options.connectorContext } : {}),
+    onFinished: (run) => scheduler.onRunFinished(run).catch((e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e), directoryId: run.directoryId }, 'scheduler: recording the run for the schedule failed')),
+  });
   const worker = options.worker === false ? null : createRunWorker({
-    runs: repos.runs, executor, logger, owner: newId('wrk'), skipLocked: store.supportsSkipLocked, ...(options.workerPollMs ? { pollMs: options.workerPollMs } : {}),
+    runs: repos.runs, executor, logger, owner: options.workerOwner ?? newId('wrk'), skipLocked: store.supportsSkipLocked,
+    ...(options.workerPollMs ? { pollMs: options.workerPollMs } : {}),
+    ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
   });
   const ctx: AppContext = {
     config, logger, store, secretBox, repos, executor,
@@ -76,7 +101,9 @@ export async function createAppContext(config: Config, options: AppContextOption
   return {
     ...ctx,
     worker,
+    scheduler,
     async close() {
+      await scheduler.stop();
       await worker?.stop({ abandon: true });
       await store.close();
     },

@@ -16,6 +16,7 @@ import { registerRunCommands } from './commands/runs.js';
 import { registerSyncCommand } from './commands/sync.js';
 import { registerTenantCommands } from './commands/tenant.js';
 import { registerUserCommands } from './commands/users.js';
+import { registerWorkerCommand } from './commands/worker.js';
 
 export function buildProgram(): Command {
   const program = new Command('accessiq')
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerUserCommands(program);
   registerOrganizationCommands(program);
   registerEmulatorCommands(program);
+  registerWorkerCommand(program);
   return program;
 }
 

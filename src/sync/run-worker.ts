@@ -89,8 +89,9 @@ export function createRunWorker(o: RunWorkerOptions) {
     },
     /**
      * Stops taking work and waits for the current run up to `graceMs`. Resolves with the id of a
-     * run still executing after the grace (null when idle or finished): the caller abandons it —
-     * `abandon` aborts it here; the worker command instead hands it back (see commands/worker.ts).
+     * run still executing after the grace (null when idle or finished). `abandon` aborts it here
+     * (recorded as failed, nothing applied); the worker command instead exits, and the run's lease
+     * expires so another worker runs it again (see commands/worker.ts).
      */
     async stop({ graceMs: grace, abandon = false }: StopOptions = {}): Promise<string | null> {
       const graceMs = grace ?? (abandon ? 0 : undefined);

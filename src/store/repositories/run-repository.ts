@@ -139,16 +139,6 @@ export function createRunRepository(db: Kysely<Database>) {
       return Number(r.numUpdatedRows) === 1;
     },
 
-    /**
-     * Hands a run this worker holds back to the queue (a worker stopping mid-run), so another
-     * worker takes it at once instead of after the lease. Only if it is still ours and running.
-     */
-    async release(id: string, owner: string) {
-      const r = await db.updateTable('sync_runs').set({ status: 'queued', lease_owner: null, lease_expires_at: null, progress: null })
-        .where('id', '=', id).where('lease_owner', '=', owner).where('status', '=', 'running').executeTakeFirst();
-      return Number(r.numUpdatedRows) === 1;
-    },
-
     async setProgress(id: string, progress: Record<string, unknown>) {
       await db.updateTable('sync_runs').set({ progress: JSON.stringify(progress) }).where('id', '=', id).where('status', '=', 'running').execute();
     },
