@@ -1,0 +1,98 @@
+/**
+ * "The database is unavailable mid-run", done for real on each engine.
+ *
+ * PostgreSQL: another session takes an EXCLUSIVE lock on `users`; once the service's apply
+ * transaction is seen waiting on it (it has already written the mirror, groups and memberships),
+ * every backend of the service is killed with pg_terminate_backend, then the lock is released.
+ *
+ * SQLite: a database file cannot vanish under an open handle, and once the apply has written it
+ * holds the only write lock, so the honest outage is another connection (a backup, a second
+ * process) holding an EXCLUSIVE lock when the apply starts, for longer than the busy timeout. The
+ * lock is taken from a second connection at the exact moment the service prepares its first write
+ * of the apply (spotted through better-sqlite3's prepare), and released when the service rolls
+ * back. The service's 10 s busy timeout is shortened to 200 ms for the test, then restored.
+ */
+import path from 'node:path';
+import { sql } from 'kysely';
+import pg from 'pg';
+import SQLite from 'better-sqlite3';
+import type { TestService } from '../../support/test-service.js';
+
+export interface Outage {
+  /** Resolves once the outage actually happened (the lock was hit and the connections killed). */
+  happened: Promise<string>;
+  restore(): Promise<void>;
+}
+
+export async function arrangeOutage(svc: TestService): Promise<Outage> {
+  return svc.ctx.store.engine === 'postgres' ? arrangePostgresOutage(svc) : arrangeSqliteOutage(svc);
+}
+
+async function arrangePostgresOutage(svc: TestService): Promise<Outage> {
+  const url = svc.database.databaseUrl!;
+  const dbName = new URL(url).pathname.slice(1);
+  const locker = new pg.Client({ connectionString: url });
+  await locker.connect();
+  await locker.query('BEGIN');
+  await locker.query('LOCK TABLE users IN EXCLUSIVE MODE');
+  const lockerPid = (await locker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+  let stop = false;
+  const happened = (async () => {
+    const deadline = Date.now() + 30_000;
+    while (!stop && Date.now() < deadline) {
+      const waiting = await locker.query<{ pid: number; query: string }>(
+        `SELECT pid, query FROM pg_stat_activity WHERE datname = $1 AND pid <> $2 AND wait_event_type = 'Lock'`, [dbName, lockerPid]);
+      if (waiting.rows.length) {
+        const killed = await locker.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> $2 AND pg_terminate_backend(pid)`, [dbName, lockerPid]);
+        await locker.query('ROLLBACK');
+        return `apply blocked on "${waiting.rows[0]!.query.slice(0, 40)}…"; ${killed.rows.length} service connections terminated`;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await locker.query('ROLLBACK');
+    return 'the apply never reached the lock';
+  })();
+  return {
+    happened,
+    async restore() {
+      stop = true;
+      await happened.catch(() => undefined);
+      await locker.end();
+    },
+  };
+}
+
+async function arrangeSqliteOutage(svc: TestService): Promise<Outage> {
+  const file = path.join(svc.database.dataDir, 'accessiq.db');
+  const db = svc.ctx.store.db;
+  await sql`pragma busy_timeout = 200`.execute(db);
+  const locker = new SQLite(file);
+  const original = SQLite.prototype.prepare;
+  let report: (s: string) => void = () => undefined;
+  const happened = new Promise<string>((resolve) => { report = resolve; });
+  let state: 'armed' | 'locked' | 'done' = 'armed';
+  // Only the service's handle reaches here with a transaction open and a write to the mirror.
+  SQLite.prototype.prepare = function prepare(this: SQLite.Database, source: string) {
+    if (this !== locker) {
+      if (state === 'armed' && this.inTransaction && /^insert into "directory_users"/i.test(source)) {
+        locker.exec('BEGIN EXCLUSIVE');
+        state = 'locked';
+        report('another connection held an EXCLUSIVE lock when the apply wrote its first row');
+      } else if (state === 'locked' && /^rollback/i.test(source)) {
+        locker.exec('ROLLBACK');
+        state = 'done';
+      }
+    }
+    return original.call(this, source);
+  } as typeof original;
+  return {
+    happened,
+    async restore() {
+      SQLite.prototype.prepare = original;
+      if (locker.inTransaction) locker.exec('ROLLBACK');
+      locker.close();
+      await sql`pragma busy_timeout = 10000`.execute(db);
+      if (state === 'armed') report('the apply never wrote');
+    },
+  };
+}
