@@ -36,7 +36,7 @@ export function createApiClient(base: string, token: string) {
       return out;
     },
     /** Sync Now, then wait for the run to finish (polling the API, as the console does). */
-    async sync(directoryId: string, body: { dryRun?: boolean } = {}, timeoutMs = 60_000) {
+    async sync(directoryId: string, body: { dryRun?: boolean; full?: boolean } = {}, timeoutMs = 60_000) {
       const r = await call<{ id: string }>('POST', `/api/v1/directories/${directoryId}/sync`, body);
       if (r.status !== 202) throw new Error(`sync → ${r.status} ${JSON.stringify(r.body)}`);
       return api.waitForRun(r.body.id, timeoutMs);
