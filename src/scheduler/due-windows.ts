@@ -32,32 +32,40 @@ export interface ClaimDueOptions {
 }
 
 export async function claimDueWindows(db: Kysely<Database>, o: ClaimDueOptions): Promise<ClaimedWindow[]> {
-  const nowIso = o.now.toISOString();
-  return db.transaction().execute(async (tx) => {
-    let due = tx.selectFrom('directories').select(['id', 'tenant_id', 'settings', 'next_sync_at'])
-      .where('next_sync_at', 'is not', null).where('next_sync_at', '<=', nowIso)
+  const due = (conn: Kysely<Database>) => {
+    const q = conn.selectFrom('directories').select(['id', 'tenant_id', 'settings', 'next_sync_at'])
+      .where('next_sync_at', 'is not', null).where('next_sync_at', '<=', o.now.toISOString())
       .orderBy('next_sync_at').limit(o.limit);
-    if (o.skipLocked) due = due.forUpdate().skipLocked();
-    const rows = await due.execute();
-    const claimed: ClaimedWindow[] = [];
-    for (const r of rows) {
-      const schedule = scheduleOf(r.settings);
-      // a stored next_sync_at with the schedule off (or unreadable settings) is cleared, never run
-      const next = schedule?.enabled ? o.next(schedule, r.id, o.now) : null;
-      const moved = await tx.updateTable('directories').set({ next_sync_at: next })
-        .where('id', '=', r.id).where('next_sync_at', '=', r.next_sync_at!).executeTakeFirst();
-      if (Number(moved.numUpdatedRows) !== 1 || !schedule?.enabled) continue; // another process took this window
-      const run: SyncRunRow = {
-        id: newId('run'), tenant_id: r.tenant_id, directory_id: r.id, status: 'queued', trigger: 'schedule', dry_run: 0, mode: 'auto',
-        counts: JSON.stringify(emptyCounts()), error: null, progress: null, blocked_plan: null, lease_owner: null, lease_expires_at: null,
-        created_at: new Date().toISOString(), started_at: null, finished_at: null,
-      };
-      // the partial unique index (one queued/running run per directory) turns a second run into nothing
-      const inserted = await tx.insertInto('sync_runs').values(run).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst();
-      claimed.push({ directoryId: r.id, tenantId: r.tenant_id, dueAt: r.next_sync_at!, nextSyncAt: next, runId: inserted?.id ?? null });
-    }
-    return claimed;
-  });
+    return (o.skipLocked ? q.forUpdate().skipLocked() : q).execute();
+  };
+  if (o.skipLocked) return db.transaction().execute(async (tx) => claim(tx, await due(tx), o));
+  // SQLite: read first, then a transaction whose first statement writes (a read-then-write
+  // transaction could not upgrade its lock while another connection writes: "database is locked")
+  const rows = await due(db);
+  return rows.length ? db.transaction().execute((tx) => claim(tx, rows, o)) : [];
+}
+
+type DueRow = { id: string; tenant_id: string; settings: string; next_sync_at: string | null };
+
+async function claim(tx: Kysely<Database>, rows: DueRow[], o: ClaimDueOptions): Promise<ClaimedWindow[]> {
+  const claimed: ClaimedWindow[] = [];
+  for (const r of rows) {
+    const schedule = scheduleOf(r.settings);
+    // a stored next_sync_at with the schedule off (or unreadable settings) is cleared, never run
+    const next = schedule?.enabled ? o.next(schedule, r.id, o.now) : null;
+    const moved = await tx.updateTable('directories').set({ next_sync_at: next })
+      .where('id', '=', r.id).where('next_sync_at', '=', r.next_sync_at!).executeTakeFirst();
+    if (Number(moved.numUpdatedRows) !== 1 || !schedule?.enabled) continue; // another process took this window
+    const run: SyncRunRow = {
+      id: newId('run'), tenant_id: r.tenant_id, directory_id: r.id, status: 'queued', trigger: 'schedule', dry_run: 0, mode: 'auto',
+      counts: JSON.stringify(emptyCounts()), error: null, progress: null, blocked_plan: null, lease_owner: null, lease_expires_at: null,
+      created_at: new Date().toISOString(), started_at: null, finished_at: null,
+    };
+    // the partial unique index (one queued/running run per directory) turns a second run into nothing
+    const inserted = await tx.insertInto('sync_runs').values(run).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst();
+    claimed.push({ directoryId: r.id, tenantId: r.tenant_id, dueAt: r.next_sync_at!, nextSyncAt: next, runId: inserted?.id ?? null });
+  }
+  return claimed;
 }
 
 function scheduleOf(settings: string): Schedule | null {
