@@ -48,11 +48,11 @@ export function RunChart({ points, title = 'Users changed and errors per run' }:
         <text x={PAD.left} y={H - 8} className="chart-label">{formatTime(points[0]!.at)}</text>
         {points.length > 1 ? <text x={W - PAD.right} y={H - 8} textAnchor="end" className="chart-label">{formatTime(points[points.length - 1]!.at)}</text> : null}
       </svg>
-      <table className="visually-hidden">
+      <div className="visually-hidden"><table>
         <caption>{title}</caption>
         <thead><tr><th scope="col">Run finished</th><th scope="col">Users changed</th><th scope="col">Errors</th></tr></thead>
         <tbody>{points.map((p) => <tr key={p.runId}><td>{formatTime(p.at)}</td><td>{p.usersChanged}</td><td>{p.errors}</td></tr>)}</tbody>
-      </table>
+      </table></div>
     </figure>
   );
 }

@@ -58,7 +58,8 @@ export function SettingsForm({ directory, defaults, onSaved, submitLabel = 'Save
     try {
       const d = await patch(`/directories/${encodeURIComponent(directory.id)}`, {
         settings: {
-          schedule: { frequency, ...(frequency === '24h' ? { timeOfDay } : {}), ...(frequency === 'cron' ? { cron: cron.trim() } : {}) },
+          // the whole schedule: the API fills keys left out with their defaults (it would reset `enabled`)
+          schedule: { ...s.schedule, frequency, ...(frequency === '24h' ? { timeOfDay } : {}), ...(frequency === 'cron' ? { cron: cron.trim() } : {}) },
           userFilter: { groups, orgUnits: supportsOrgUnits ? orgUnits : [] },
           attributeMapping: { ...removed, ...mapping },
           defaultRole: defaultRole || null,

@@ -51,10 +51,11 @@ export function GroupPicker({ directoryId, selected, onChange, label = 'Groups' 
       <ErrorMessage error={error} title="The directory's groups could not be read" />
       <div className="picker-list" role="group" aria-label="Groups in the directory">
         {groups.map((g) => (
-          <label key={g.id} className="check">
-            <input type="checkbox" checked={selected.includes(g.id)} onChange={() => toggle(g.id)} />
-            <span>{g.name}</span>{g.description ? <span className="muted small"> — {g.description}</span> : null}
-          </label>
+          <div key={g.id} className="check">
+            <input type="checkbox" id={`${id}-g-${g.id}`} checked={selected.includes(g.id)} onChange={() => toggle(g.id)} {...(g.description ? { 'aria-describedby': `${id}-d-${g.id}` } : {})} />
+            <label htmlFor={`${id}-g-${g.id}`}>{g.name}</label>
+            {g.description ? <span className="muted small" id={`${id}-d-${g.id}`}>{g.description}</span> : null}
+          </div>
         ))}
         {loading ? <Loading label="Reading groups from the directory…" /> : !groups.length && !error ? <p className="muted">No group matches.</p> : null}
       </div>

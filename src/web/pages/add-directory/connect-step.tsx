@@ -1,5 +1,5 @@
 /** Step 1: choose the provider, enter credentials, Test connection. */
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { del, patch, post, type ApiFailure } from '../../api/client.js';
 import { directoryGuard, testResult, type Directory } from '../../api/types.js';
 import { PROVIDERS, type ProviderId } from '../../lib/format.js';
@@ -10,7 +10,7 @@ import { ErrorMessage, Field, Notice } from '../../components/ui.js';
 
 const isProvider = (p: string): p is ProviderId => PROVIDERS.some((x) => x.id === p);
 
-export function ConnectStep({ directory, onConnected, onCreated }: { directory: Directory | null; onConnected(id: string): void; onCreated(id: string): void }) {
+export function ConnectStep({ directoryId, directory, onConnected, onCreated }: { directoryId: string | undefined; directory: Directory | null; onConnected(id: string): void; onCreated(id: string): void }) {
   const [provider, setProvider] = useState<ProviderId | ''>(directory && isProvider(directory.provider) ? directory.provider : '');
   const [name, setName] = useState(directory?.name ?? '');
   const [values, setValues] = useState<Credentials>({});
@@ -18,13 +18,24 @@ export function ConnectStep({ directory, onConnected, onCreated }: { directory: 
   const [failure, setFailure] = useState<ApiFailure | null>(null);
   const [result, setResult] = useState<{ ok: boolean; message: string; code?: string | undefined } | null>(null);
   const [busy, setBusy] = useState(false);
-  const [credentialsDirty, setCredentialsDirty] = useState(!directory);
+  const [credentialsDirty, setCredentialsDirty] = useState(!directoryId);
+  // the directory exists from the first test on; the prop catches up after the address changes
+  const [dirId, setDirId] = useState<string | null>(directoryId ?? null);
+  const [savedName, setSavedName] = useState(directory?.name ?? '');
+  // back at step 1 after a reload: fill the form from the saved directory once it has loaded
+  useEffect(() => {
+    if (!directory) return;
+    const saved = directory.provider;
+    if (isProvider(saved)) setProvider((p) => p || saved);
+    setName((n) => n || directory.name);
+    setSavedName((n) => n || directory.name);
+  }, [directory]);
 
   async function test(e: FormEvent) {
     e.preventDefault();
     if (!provider) { setErrors({ provider: 'Choose your directory provider.' }); return; }
     const found: Record<string, string> = {
-      ...(credentialsDirty || !directory ? checkCredentials(provider, values) : {}),
+      ...(credentialsDirty || !dirId ? checkCredentials(provider, values) : {}),
       ...(name.trim() ? {} : { name: 'Give the directory a name, e.g. "Acme Okta".' }),
     };
     setErrors(found);
@@ -33,13 +44,15 @@ export function ConnectStep({ directory, onConnected, onCreated }: { directory: 
     setFailure(null);
     setResult(null);
     try {
-      let id = directory?.id;
+      let id = dirId;
       if (!id) {
         id = (await post('/directories', { name: name.trim(), provider, credentials: credentialsBody(provider, values) }, directoryGuard)).id;
+        setDirId(id);
         onCreated(id);
-      } else if (credentialsDirty || name.trim() !== directory?.name) {
+      } else if (credentialsDirty || name.trim() !== savedName) {
         await patch(`/directories/${encodeURIComponent(id)}`, { name: name.trim(), ...(credentialsDirty ? { credentials: credentialsBody(provider, values) } : {}) }, directoryGuard);
       }
+      setSavedName(name.trim());
       setCredentialsDirty(false);
       setResult(await post(`/directories/${encodeURIComponent(id)}/test`, {}, testResult));
     } catch (err) {
@@ -52,8 +65,8 @@ export function ConnectStep({ directory, onConnected, onCreated }: { directory: 
   }
 
   async function discard() {
-    if (directory && window.confirm(`Discard "${directory.name}"? Nothing has been synced from it.`)) {
-      await del(`/directories/${encodeURIComponent(directory.id)}`).catch(() => undefined);
+    if (dirId && window.confirm(`Discard "${savedName}"? Nothing has been synced from it.`)) {
+      await del(`/directories/${encodeURIComponent(dirId)}`).catch(() => undefined);
     }
     navigate('#/directory-sync');
   }
@@ -61,7 +74,7 @@ export function ConnectStep({ directory, onConnected, onCreated }: { directory: 
   return (
     <form className="card" onSubmit={test} noValidate aria-labelledby="connect-title">
       <h2 id="connect-title" className="step-title">Step 1: Connect your directory</h2>
-      <fieldset className="provider-choice" disabled={!!directory} aria-describedby={errors.provider ? 'provider-error' : undefined}>
+      <fieldset className="provider-choice" disabled={!!dirId} aria-describedby={errors.provider ? 'provider-error' : undefined}>
         <legend>Directory provider</legend>
         <div className="provider-cards">
           {PROVIDERS.map((p) => (
@@ -79,10 +92,10 @@ export function ConnectStep({ directory, onConnected, onCreated }: { directory: 
             {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} />}
           </Field>
           <h3>Directory admin credentials</h3>
-          {directory && !credentialsDirty ? (
-            <Notice>Credentials are stored for {directory.target} (never shown again). <button type="button" className="btn-link" onClick={() => setCredentialsDirty(true)}>Replace credentials</button></Notice>
+          {dirId && !credentialsDirty ? (
+            <Notice>Credentials are stored{directory ? ` for ${directory.target}` : ''} (never shown again). <button type="button" className="btn-link" onClick={() => setCredentialsDirty(true)}>Replace credentials</button></Notice>
           ) : (
-            <CredentialsForm provider={provider} values={values} onChange={(v) => { setValues(v); setCredentialsDirty(true); }} errors={errors} keepSecrets={!!directory} />
+            <CredentialsForm provider={provider} values={values} onChange={(v) => { setValues(v); setCredentialsDirty(true); }} errors={errors} keepSecrets={!!dirId} />
           )}
         </>
       ) : null}
@@ -95,7 +108,7 @@ export function ConnectStep({ directory, onConnected, onCreated }: { directory: 
       <div className="actions form-actions">
         <button type="button" className="btn btn-quiet" onClick={discard}>Cancel</button>
         <button type="submit" className="btn" disabled={busy || !provider}>{busy ? 'Testing…' : 'Test connection'}</button>
-        <button type="button" className="btn btn-primary" disabled={!directory || !result?.ok || credentialsDirty} onClick={() => directory && onConnected(directory.id)}>Continue</button>
+        <button type="button" className="btn btn-primary" disabled={!dirId || !result?.ok || credentialsDirty} onClick={() => dirId && onConnected(dirId)}>Continue</button>
       </div>
     </form>
   );

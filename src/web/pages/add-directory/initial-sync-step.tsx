@@ -36,7 +36,7 @@ export function InitialSyncStep({ directory, onChanged }: { directory: Directory
     setBusy(true);
     setFailure(null);
     try {
-      setEnabled(await patch(`/directories/${encodeURIComponent(directory.id)}`, { settings: { schedule: { enabled: true } } }, directoryGuard));
+      setEnabled(await patch(`/directories/${encodeURIComponent(directory.id)}`, { settings: { schedule: { ...directory.settings.schedule, enabled: true } } }, directoryGuard));
       onChanged();
     } catch (e) {
       setFailure(toFailure(e));

@@ -40,8 +40,8 @@ export function AddDirectoryWizard({ directoryId, step: rawStep }: { directoryId
       </ol>
       <ErrorMessage error={directory.error} />
       {directoryId && directory.loading && !d ? <Loading /> : null}
-      {step === 1 && (!directoryId || d) ? (
-        <ConnectStep directory={d} onConnected={(id) => navigate(stepHref(id, 2))} onCreated={(id) => navigate(stepHref(id, 1), { replace: true })} />
+      {step === 1 ? (
+        <ConnectStep directoryId={directoryId} directory={d} onConnected={(id) => navigate(stepHref(id, 2))} onCreated={(id) => navigate(stepHref(id, 1), { replace: true })} />
       ) : null}
       {step === 2 && d ? (
         <div className="card">
