@@ -33,6 +33,8 @@ try {
   const again = await svc.api.sync(d.body.id, {}, 1_800_000);
   const againMs = performance.now() - t;
   rows.push(['no-change resync', `${(againMs / 1000).toFixed(2)} s  (rows written: ${again.counts.rowsWritten}, changes: ${again.counts.usersCreated + again.counts.usersUpdated + again.counts.usersDeactivated})`]);
+  const phases = (c: Record<string, number>) => `read ${c.readMs} ms, load ${c.loadMs} ms, plan ${c.planMs} ms, log ${c.logMs} ms, apply ${c.applyMs ?? 0} ms`;
+  rows.push(['  first sync phases', phases(first.counts)], ['  resync phases', phases(again.counts)]);
   rows.push(['resync / first sync', (againMs / firstMs).toFixed(2)]);
   console.log(`\n${adapter.provider} emulator, ${users} users / ${groups} groups, ${values.db}`);
   for (const [k, v] of rows) console.log(`  ${k.padEnd(22)} ${v}`);

@@ -37,6 +37,9 @@ export const counts = z.object({
   usersLinked: z.number(), groupsProcessed: z.number(), groupsCreated: z.number(), groupsUpdated: z.number(), groupsDeleted: z.number(),
   membershipsAdded: z.number(), membershipsRemoved: z.number(), grantsAdded: z.number(), grantsRevoked: z.number(), errors: z.number(),
   rowsWritten: z.number(), requests: z.number(),
+  usersRead: z.number().optional(),
+  readMs: z.number().optional().describe('time spent reading the directory'), loadMs: z.number().optional(), planMs: z.number().optional(),
+  logMs: z.number().optional(), applyMs: z.number().optional(),
 });
 
 export const run = z.object({

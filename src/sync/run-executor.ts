@@ -113,13 +113,16 @@ export function createRunExecutor(deps: RunExecutorDeps) {
       lastProgress = Date.now();
       void db.updateTable('sync_runs').set({ progress: JSON.stringify(p) }).where('id', '=', run.id).execute().catch(() => undefined);
     };
+    const t0 = performance.now();
     const { snapshot, mode, cursor, notes } = await readSnapshot(run, directory, provider.capabilities.supportsDelta, connector, onProgress);
 
     const graph = createGroupGraph(snapshot.memberships);
     const inScope = createScope(directory.settings.userFilter, graph);
     const scoped = snapshot.users.filter(inScope);
     const mapped = mapUsers(scoped, compiled.mapping);
+    const tRead = performance.now();
     const current = await loadCurrentState(db, run.tenant_id, directory.id);
+    const tLoad = performance.now();
 
     const mappings = await createGroupMappingRepository(db).all(run.tenant_id, directory.id);
     const defaultGrant = await resolveDefaultGrant(run.tenant_id, directory);
@@ -138,6 +141,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
       },
     };
     const plan = makePlan(input);
+    const tPlan = performance.now();
     const counts = { ...countsOf(plan), requests: connector.stats.requests };
 
     const groupSizes = new Map<string, number>();
@@ -165,7 +169,9 @@ export function createRunExecutor(deps: RunExecutorDeps) {
     });
     for (const note of notes) log.push({ kind: 'info', subject: directory.name, message: note });
     if (snapshot.duplicates) log.push({ kind: 'info', subject: directory.name, message: `The provider sent ${snapshot.duplicates} duplicate records across pages; each was kept once.` });
-    return { plan, counts: { ...counts, usersRead: snapshot.users.length } as RunCounts & { usersRead: number }, trips, log, mode, cursor };
+    // where the time goes, kept on the run (the benchmark and operators read it)
+    const timings = { readMs: Math.round(tRead - t0), loadMs: Math.round(tLoad - tRead), planMs: Math.round(tPlan - tLoad), logMs: Math.round(performance.now() - tPlan) };
+    return { plan, counts: { ...counts, usersRead: snapshot.users.length, ...timings } as RunCounts & { usersRead: number }, trips, log, mode, cursor };
   }
 
   /**
@@ -230,10 +236,11 @@ export function createRunExecutor(deps: RunExecutorDeps) {
         await writeLog(db, run.tenant_id, run.id, log, now);
         await finish(run, 'blocked', counts, { error: { code: t.code, message: t.message, hint: t.hint }, mode: built.mode, blockedPlan: JSON.stringify({ plan: built.plan, eventCount: log.length, mode: built.mode, deltaCursor: built.cursor }) });
       } else {
+        const tApply = performance.now();
         await applyPlan(db, built.plan, built.log, {
           tenantId: run.tenant_id, directoryId: directory.id, runId: run.id, now,
           finalize: async (tx, rowsWritten) => {
-            counts = { ...counts, rowsWritten };
+            counts = { ...counts, rowsWritten, applyMs: Math.round(performance.now() - tApply) } as RunCounts;
             await finish(run, 'succeeded', counts, { tx, mode: built.mode, deltaCursor: built.cursor });
           },
         });
