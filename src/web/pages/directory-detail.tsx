@@ -87,7 +87,7 @@ export function DirectoryDetailPage({ id, tab }: { id: string; tab: string }) {
       </nav>
       {current === 'overview' ? <Overview directory={d} runs={runs} /> : null}
       {current === 'settings' ? (
-        <div className="card"><SettingsForm key={d.updatedAt} directory={d} defaults={defaults} onSaved={() => state.reload()} /></div>
+        <div className="card"><SettingsForm key={d.id} directory={d} defaults={defaults} onSaved={() => state.reload()} /></div>
       ) : null}
       {current === 'group-mapping' ? <div className="card"><GroupMappings directoryId={d.id} /></div> : null}
       {current === 'runs' ? <RunHistory directory={d} runs={runs} /> : null}
