@@ -25,8 +25,8 @@ export interface ApiOptions {
 export async function buildApi(ctx: AppContext, options: ApiOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; the cast only drops pino's extra generic
-    loggerInstance: ctx.logger.child({ component: 'http' }) as FastifyBaseLogger,
-    disableRequestLogging: ctx.config.logLevel !== 'debug',
+    // request lines only at debug level: an API polled by consoles would drown the sync log
+    loggerInstance: ctx.logger.child({ component: 'http' }, { level: ctx.config.logLevel === 'debug' ? 'debug' : 'warn' }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
     // sync runs can keep the loop busy for a moment; don't drop kept-alive sockets under clients
     keepAliveTimeout: 30_000,

@@ -17,6 +17,7 @@ import { registerSyncCommand } from './commands/sync.js';
 import { registerTenantCommands } from './commands/tenant.js';
 import { registerUserCommands } from './commands/users.js';
 import { registerWorkerCommand } from './commands/worker.js';
+import { registerDemoCommand } from './commands/demo.js';
 
 export function buildProgram(): Command {
   const program = new Command('accessiq')
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerOrganizationCommands(program);
   registerEmulatorCommands(program);
   registerWorkerCommand(program);
+  registerDemoCommand(program);
   return program;
 }
 
