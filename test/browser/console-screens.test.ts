@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, createOktaDirectory, newPage, screenshot, signIn, startConsoleHarness, type ConsoleHarness } from './support/console-harness.js';
+import { ADMIN_EMAIL, createOktaDirectory, newPage, screenshot, signIn, startConsoleHarness, type ConsoleHarness } from './support/console-harness.js';
 
 for (const engine of ENGINES) {
   describe(`console screens (${engine})`, () => {
