@@ -3,7 +3,8 @@
  *
  * PostgreSQL: another session takes an EXCLUSIVE lock on `users`; once the service's apply
  * transaction is seen waiting on it (it has already written the mirror, groups and memberships),
- * every backend of the service is killed with pg_terminate_backend, then the lock is released.
+ * that backend is killed with pg_terminate_backend (the connection is lost mid-apply), then the
+ * lock is released. `dropIdleConnections` then kills the service's idle pooled connections too.
  *
  * SQLite: a database file cannot vanish under an open handle, and once the apply has written it
  * holds the only write lock, so the honest outage is another connection (a backup, a second
@@ -24,6 +25,22 @@ export interface Outage {
   restore(): Promise<void>;
 }
 
+/** Kills every connection of the service's pool (they are idle between runs); returns how many. */
+export async function dropIdleConnections(svc: TestService): Promise<number> {
+  const url = svc.database.databaseUrl!;
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    // pids first, then the kills: in one WHERE clause PostgreSQL may call pg_terminate_backend
+    // before the datname filter and kill other databases' sessions
+    const r = await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [new URL(url).pathname.slice(1)]);
+    for (const { pid } of r.rows) await c.query('SELECT pg_terminate_backend($1)', [pid]);
+    return r.rows.length;
+  } finally {
+    await c.end();
+  }
+}
+
 export async function arrangeOutage(svc: TestService): Promise<Outage> {
   return svc.ctx.store.engine === 'postgres' ? arrangePostgresOutage(svc) : arrangeSqliteOutage(svc);
 }
@@ -41,11 +58,12 @@ async function arrangePostgresOutage(svc: TestService): Promise<Outage> {
     const deadline = Date.now() + 30_000;
     while (!stop && Date.now() < deadline) {
       const waiting = await locker.query<{ pid: number; query: string }>(
-        `SELECT pid, query FROM pg_stat_activity WHERE datname = $1 AND pid <> $2 AND wait_event_type = 'Lock'`, [dbName, lockerPid]);
-      if (waiting.rows.length) {
-        const killed = await locker.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> $2 AND pg_terminate_backend(pid)`, [dbName, lockerPid]);
+        `SELECT pid, query FROM pg_stat_activity WHERE datname = $1 AND pid <> $2 AND wait_event_type = 'Lock' AND (query ILIKE 'insert into "users"%' OR query ILIKE 'update "users"%')`, [dbName, lockerPid]);
+      const applying = waiting.rows[0];
+      if (applying) {
+        await locker.query('SELECT pg_terminate_backend($1)', [applying.pid]);
         await locker.query('ROLLBACK');
-        return `apply blocked on "${waiting.rows[0]!.query.slice(0, 40)}…"; ${killed.rows.length} service connections terminated`;
+        return `the apply's connection was terminated while it waited to write users ("${applying.query.slice(0, 24)}…")`;
       }
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -93,6 +111,38 @@ async function arrangeSqliteOutage(svc: TestService): Promise<Outage> {
       locker.close();
       await sql`pragma busy_timeout = 10000`.execute(db);
       if (state === 'armed') report('the apply never wrote');
+    },
+  };
+}
+
+/**
+ * KNOWN BUG (src/store/database.ts): the pg Pool has no 'error' listener, so a connection the
+ * server drops while idle in the pool (or while checked out) raises an unhandled 'error' event —
+ * in `accessiq serve` that crashes the process. To observe the rest of the behaviour, the test
+ * records such events instead of letting them throw; `captured` lists them for the report.
+ */
+export function captureUnhandledPgErrors() {
+  const captured: string[] = [];
+  const targets = [pg.Pool.prototype, pg.Client.prototype] as Array<{ emit(this: NodeJS.EventEmitter, event: string | symbol, ...args: unknown[]): boolean }>;
+  const originals = targets.map((t) => t.emit);
+  const own = targets.map((t) => Object.prototype.hasOwnProperty.call(t, 'emit'));
+  targets.forEach((t, i) => {
+    const original = originals[i]!;
+    t.emit = function emit(this: NodeJS.EventEmitter, event: string | symbol, ...args: unknown[]) {
+      if (event === 'error' && this.listenerCount('error') === 0) {
+        captured.push(`${i === 0 ? 'Pool' : 'Client'}: ${args[0] instanceof Error ? args[0].message : String(args[0])}`);
+        return false;
+      }
+      return original.call(this, event, ...args);
+    };
+  });
+  return {
+    captured,
+    restore() {
+      targets.forEach((t, i) => {
+        if (own[i]) t.emit = originals[i]!;
+        else delete (t as { emit?: unknown }).emit;
+      });
     },
   };
 }

@@ -11,16 +11,20 @@ import type { ProviderAdapter } from '../../support/provider-adapters.js';
 import { diffSummary, type DatabaseSnapshot } from './db-snapshot.js';
 import { FAULT_CASES, type FaultCase, type Outcome } from './fault-cases.js';
 import { startFaultRig, type FaultRig, type RunResult } from './fault-rig.js';
-import { arrangeOutage } from './database-outage.js';
+import { arrangeOutage, captureUnhandledPgErrors, dropIdleConnections } from './database-outage.js';
+import { DELTA_CASES } from './delta-cases.js';
 import { createFaultTable, type FaultRow } from './fault-table.js';
 
 export function defineFaultSuite(adapter: ProviderAdapter) {
   const table = createFaultTable(`read-faults-${adapter.provider}`);
   afterAll(() => table.flush());
 
+  // engines one after the other: side by side they starve the 2-core machine and turn the 1 s
+  // connector timeout into spurious retries
   for (const engine of ENGINES) {
     describe(`${adapter.provider} on ${engine}`, () => {
       let rig: FaultRig;
+      let pgErrors: ReturnType<typeof captureUnhandledPgErrors> | null = null;
       const row = (fault: string, outcome: string, state: string, note?: string) =>
         table.add({ provider: adapter.provider, engine, fault, outcome, state, ...(note ? { note } : {}) } satisfies FaultRow);
 
@@ -32,8 +36,10 @@ export function defineFaultSuite(adapter: ProviderAdapter) {
       });
       afterAll(async () => {
         await rig?.close();
+        pgErrors?.restore();
       });
 
+      describe.sequential('cases', () => {
       it('a group larger than the page size is read whole', async () => {
         const direct = rig.emu.emulator.state.group(rig.bigGroupKey)!.memberKeys.length;
         expect(direct).toBeGreaterThan(adapter.pageSize);
@@ -56,15 +62,20 @@ export function defineFaultSuite(adapter: ProviderAdapter) {
         });
       }
 
-      it('Entra delta token expired (syncStateNotFound)', () => {
-        // incremental runs are not in the engine yet: run-executor always does a full read
-        row('delta token expired (syncStateNotFound)', adapter.provider === 'entra' ? 'pending' : 'n/a', '-',
-          adapter.provider === 'entra' ? 'incremental runs not implemented yet (no "incremental" commit)' : 'no delta API');
-      });
+      for (const c of DELTA_CASES) {
+        it(c.name, async () => {
+          if (!rig.supportsDelta) {
+            row(c.name, 'n/a', '-', 'no delta API: every run is a full read');
+            return;
+          }
+          await runCase(rig, c, row);
+        });
+      }
 
       it('the database becomes unavailable during the apply', async () => {
         rig.change();
         const before = await rig.snapshot();
+        if (engine === 'postgres') pgErrors = captureUnhandledPgErrors();
         const outage = await arrangeOutage(rig.svc);
         let run: RunResult;
         let what: string;
@@ -78,7 +89,8 @@ export function defineFaultSuite(adapter: ProviderAdapter) {
         const diff = diffSummary(before, after);
         const same = Object.keys(diff).length === 0;
         const errors = await rig.log(run.id, 'error');
-        row('database unavailable during apply', run.status, same ? '= before' : `VIOLATION: ${JSON.stringify(diff).slice(0, 120)}`, `${what}; error: ${run.error?.message?.slice(0, 80) ?? '-'}`);
+        const crash = pgErrors?.captured.length ? `; KNOWN BUG: ${pgErrors.captured.length} unhandled pg 'error' events (would crash the process: ${pgErrors.captured[0]})` : '';
+        row('database connection lost during apply', run.status, same ? '= before' : `VIOLATION: ${JSON.stringify(diff).slice(0, 120)}`, `${what}; error: ${run.error?.message?.slice(0, 80) ?? '-'}${crash}`);
         expect(run.status).toBe('failed');
         expect(run.error?.message).toBeTruthy();
         expect(errors.length).toBeGreaterThan(0);
@@ -87,6 +99,22 @@ export function defineFaultSuite(adapter: ProviderAdapter) {
         const again = await rig.syncA();
         expect(again.status, JSON.stringify(again.error)).toBe('succeeded');
         expect(await rig.diffWithCleanSync()).toEqual({});
+      });
+
+      // KNOWN BUG (src/store/database.ts): the pg Pool has no 'error' listener. A PostgreSQL restart
+      // or failover drops the pool's idle connections, and pg then emits 'error' events nobody
+      // handles: in `accessiq serve` that is an uncaught exception, i.e. the process dies.
+      (engine === 'postgres' ? it.fails : it.skip)('PostgreSQL dropping idle pooled connections raises no unhandled error', async () => {
+        pgErrors ??= captureUnhandledPgErrors();
+        const before = pgErrors.captured.length;
+        const killed = await dropIdleConnections(rig.svc);
+        await new Promise((r) => setTimeout(r, 300)); // the FATAL messages arrive asynchronously
+        const unhandled = pgErrors.captured.slice(before);
+        const next = await rig.syncA();
+        row('idle pooled connections dropped (PG restart)', `next run ${next.status}`, unhandled.length ? `KNOWN BUG: ${unhandled.length} unhandled pg 'error' events` : 'ok',
+          `${killed} connections terminated; ${unhandled.length ? `in 'accessiq serve' this crashes the process (${unhandled[0]})` : 'no unhandled events'}`);
+        expect(next.status).toBe('succeeded');
+        expect(unhandled).toEqual([]);
       });
 
       it('an admin filter change that removes ~30% of users trips the safeguard; approve applies exactly it', async () => {
@@ -102,7 +130,7 @@ export function defineFaultSuite(adapter: ProviderAdapter) {
         expect((await rig.refApi.patch(`/api/v1/directories/${rig.refDirectoryId}`, filter)).status).toBe(200);
 
         const before: DatabaseSnapshot = await rig.snapshot();
-        const run = await rig.syncA();
+        const run = await rig.syncA({}); // Sync Now: the mode the service picks (incremental on Entra)
         const blockedSame = Object.keys(diffSummary(before, await rig.snapshot())).length === 0;
         const safeguard = await rig.log(run.id, 'safeguard');
         row('filter change removing ~30% of users', run.status, blockedSame ? '= before' : 'VIOLATION: state changed while blocked', run.error?.message?.slice(0, 90));
@@ -118,17 +146,19 @@ export function defineFaultSuite(adapter: ProviderAdapter) {
         row('  … then approved', approved.body.status, Object.keys(diff).length ? `VIOLATION: ${JSON.stringify(diff).slice(0, 120)}` : '= clean sync', `${run.counts.usersDeactivated} users deactivated`);
         expect(diff).toEqual({});
       });
+      });
     });
   }
 }
 
 async function runCase(rig: FaultRig, c: FaultCase, row: (fault: string, outcome: string, state: string, note?: string) => void) {
   rig.change();
+  c.prepare?.(rig);
   const before = await rig.snapshot();
   rig.inject(c.faults(rig));
   let run: RunResult;
   try {
-    run = await rig.syncA();
+    run = await rig.syncA(c.mode === 'auto' ? {} : { full: true });
   } finally {
     rig.emu.emulator.faults.clear();
   }
@@ -137,8 +167,10 @@ async function runCase(rig: FaultRig, c: FaultCase, row: (fault: string, outcome
   let note = run.error ? `${run.error.code}: ${run.error.message}`.slice(0, 110) : '';
   let stateOk: boolean;
   let logged = true;
+  let detail = '';
   if (outcome === 'succeeded') {
     const diff = await rig.diffWithCleanSync();
+    detail = JSON.stringify(diff).slice(0, 1500);
     stateOk = Object.keys(diff).length === 0;
     state = stateOk ? '= clean sync' : `VIOLATION: differs from a clean sync (${Object.entries(diff).map(([k, v]) => `${k} ${v.onlyA.length}/${v.onlyB.length}`).join(', ')})`;
     if (!stateOk) note = `${run.counts.usersDeactivated} deactivated, ${run.counts.membershipsRemoved} memberships removed, ${run.counts.grantsRevoked} grants revoked`;
@@ -151,7 +183,19 @@ async function runCase(rig: FaultRig, c: FaultCase, row: (fault: string, outcome
     if (!logged) state += ' (no reason logged)';
   }
   const outcomeOk = c.expect === 'any' || c.expect === outcome;
-  if (!stateOk && c.knownBug) note = `KNOWN BUG: ${c.knownBug} (${note})`;
+  if (c.expectMode && run.mode !== c.expectMode) {
+    stateOk = false;
+    state = `mode ${run.mode}, expected ${c.expectMode}; ${state}`;
+  }
+  if (c.mode === 'auto') note = `${run.mode} run${note ? `; ${note}` : ''}`;
+  if (!stateOk && c.knownBug) {
+    note = `KNOWN BUG: ${c.knownBug} (${note})`;
+    // the damage stays until a full read (an incremental run only replays source changes): heal it
+    // with a clean full run so the next cases start from the correct state
+    const heal = await rig.syncA();
+    expect(heal.status).toBe('succeeded');
+    expect(await rig.diffWithCleanSync()).toEqual({});
+  }
   row(c.name, outcomeOk ? outcome : `${outcome} (expected ${c.expect})`, state, note || undefined);
-  expect({ outcome, stateOk, logged }, `${c.name}: ${state} ${note}`).toEqual({ outcome: c.expect === 'any' ? outcome : c.expect, stateOk: true, logged: true });
+  expect({ outcome, stateOk, logged }, `${c.name}: ${state} ${note} ${detail}`).toEqual({ outcome: c.expect === 'any' ? outcome : c.expect, stateOk: true, logged: true });
 }

@@ -14,6 +14,12 @@ export interface FaultCase {
   faults(r: FaultRig): Fault[];
   expect: Outcome | 'any';
   unsupported?(r: FaultRig): string | null;
+  /** `full` (default: the read faults hit a full read) or `auto` (the service picks, as Sync Now). */
+  mode?: 'full' | 'auto';
+  /** The run mode the service must have used. */
+  expectMode?: 'full' | 'incremental';
+  /** Something to do at the source besides the fault (e.g. expire delta tokens). */
+  prepare?(r: FaultRig): void;
   /** A known product bug: the invariant is still what the test asserts, under it.fails (flip it
    * to it() once fixed); the table names the bug. */
   knownBug?: string;

@@ -54,6 +54,7 @@ async function startEmulator(adapter: ProviderAdapter, users: number, groups: nu
 export interface RunResult {
   id: string;
   status: string;
+  mode: string;
   error: { code: string; message: string } | null;
   counts: Record<string, number>;
 }
@@ -91,9 +92,11 @@ export async function startFaultRig(adapter: ProviderAdapter, engine: Engine) {
   const directoryId = await addDirectory(svc.api, `${adapter.provider} (faults)`, false);
   const refDirectoryId = await addDirectory(refApi, `${adapter.provider} (reference)`, true);
 
-  const syncA = async (): Promise<RunResult> => svc.api.sync(directoryId);
+  /** Read faults hit full reads (`full: true`: Entra would otherwise run an incremental delta round);
+   * `{}` lets the service pick the mode, as Sync Now does. */
+  const syncA = async (body: { full?: boolean } = { full: true }): Promise<RunResult> => svc.api.sync(directoryId, body);
   const syncRef = async (): Promise<RunResult> => {
-    const run = await refApi.sync(refDirectoryId);
+    const run = await refApi.sync(refDirectoryId, { full: true });
     expect(run.status, `reference sync: ${JSON.stringify(run.error)}`).toBe('succeeded');
     return run;
   };
@@ -106,6 +109,12 @@ export async function startFaultRig(adapter: ProviderAdapter, engine: Engine) {
   return {
     svc, emu, adapter, engine, profile, tenantId, refTenantId: ref.tenantId, refApi, directoryId, refDirectoryId,
     bigGroupKey: big.key, bigGroupId,
+    supportsDelta: 'invalidateDeltaTokens' in emu.emulator,
+    /** Entra: every delta token issued so far answers 410 syncStateNotFound. */
+    expireDeltaTokens() {
+      const e: object = emu.emulator;
+      if ('invalidateDeltaTokens' in e && typeof e.invalidateDeltaTokens === 'function') e.invalidateDeltaTokens();
+    },
     syncA, syncRef,
     /** A small change at the source, so a successful run has something to apply: one user renamed,
      * one added (to the mapped group: a membership and a grant too). */
