@@ -33,8 +33,9 @@ export interface OktaEmulatorOptions extends EmulatorBaseOptions {
   token?: string;
   /** Service apps allowed to use client-credentials with private_key_jwt. */
   oauthClients?: OktaOAuthClient[];
-  /** Enforce per-endpoint per-minute buckets (429 E0000047); headers are always sent. */
-  rateLimit?: { perMinute: number };
+  /** Enforce per-endpoint per-minute buckets (429 E0000047); headers are always sent. `windowMs`
+   * (default 60 000) shortens the window to scale a throttled run down in time. */
+  rateLimit?: { perMinute: number; windowMs?: number };
   /** Lifetime of issued access tokens; default 3600 (as Okta). */
   tokenTtlSeconds?: number;
   /** Use an existing state instead of generating one (users/groups/seed then only shape ids). */
@@ -69,7 +70,7 @@ export async function startOktaEmulator(options: OktaEmulatorOptions = {}): Prom
   const stats = createRequestStats();
   const pages = createPageTracker();
   const userByLogin = createLoginIndex(state);
-  const limiter = createOktaRateLimiter({ perMinute: options.rateLimit?.perMinute });
+  const limiter = createOktaRateLimiter({ perMinute: options.rateLimit?.perMinute, windowMs: options.rateLimit?.windowMs });
   const tokens = createOktaTokenService({ clients: options.oauthClients ?? [], ttlSeconds: options.tokenTtlSeconds ?? 3600 });
   const idOfPerson = (key: string) => {
     const index = state.indexOfPersonKey(key);

@@ -1,0 +1,60 @@
+/**
+ * Child process: the real service (HTTP API, worker, store) on a fresh SQLite or PostgreSQL
+ * database, with production connector settings (real retry backoff). Sends `{ url, adminToken }`
+ * when ready. `measureStart` / `measureStop` bracket a sync: peak RSS (sampled every 50 ms, plus
+ * the process's lifetime maxRSS) and event-loop delay percentiles from monitorEventLoopDelay.
+ * argv: <sqlite|postgres>
+ */
+import { randomBytes } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { z } from 'zod';
+import { serveParent } from './child-process.js';
+import { startService } from '../src/service.js';
+import { loadConfig } from '../src/config.js';
+import { createTestDatabase } from '../test/support/databases.js';
+
+const engine = z.enum(['sqlite', 'postgres']).parse(process.argv[2]);
+const database = await createTestDatabase(engine);
+const adminToken = `bench-${randomBytes(12).toString('hex')}`;
+const config = loadConfig({
+  PORT: '0', ACCESSIQ_DATA_DIR: database.dataDir, ACCESSIQ_ADMIN_TOKEN: adminToken, ACCESSIQ_ALLOW_INSECURE_ENDPOINTS: '1',
+  ACCESSIQ_SECRET_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'silent', ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
+});
+// the worker picks a queued run up within 50 ms (default polling would add up to its interval to every figure)
+const service = await startService(config, { workerPollMs: 50, scheduler: false });
+
+const MiB = 1024 * 1024;
+const lag = monitorEventLoopDelay({ resolution: 10 });
+let peakRss = 0;
+const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage.rss()); }, 50);
+sampler.unref();
+
+serveParent(
+  { url: service.url, adminToken },
+  {
+    measureStart() {
+      peakRss = process.memoryUsage.rss();
+      lag.reset();
+      lag.enable();
+    },
+    measureStop() {
+      lag.disable();
+      peakRss = Math.max(peakRss, process.memoryUsage.rss());
+      const ms = (ns: number) => Math.round((ns / 1e6) * 10) / 10;
+      return {
+        peakRssMiB: Math.round(peakRss / MiB),
+        // lifetime peak of the process (kernel's count, catches spikes between samples)
+        maxRssMiB: Math.round((process.resourceUsage().maxRSS * 1024) / MiB),
+        heapUsedMiB: Math.round(process.memoryUsage().heapUsed / MiB),
+        lagP50Ms: ms(lag.percentile(50)),
+        lagP99Ms: ms(lag.percentile(99)),
+        lagMaxMs: ms(lag.max),
+      };
+    },
+  },
+  async () => {
+    clearInterval(sampler);
+    await service.close();
+    await database.drop();
+  },
+);
