@@ -13,6 +13,8 @@ import { directoryRoutes } from './routes/directory-routes.js';
 import { runRoutes } from './routes/run-routes.js';
 import { userRoutes } from './routes/user-routes.js';
 import { organizationRoutes } from './routes/organization-routes.js';
+import { auditRoutes } from './routes/audit-routes.js';
+import { registerAuditLog } from './audit.js';
 import { createDirectoryService } from '../app/directory-service.js';
 import { createRunService } from '../app/run-service.js';
 
@@ -79,6 +81,7 @@ export async function buildApi(ctx: AppContext, options: ApiOptions = {}): Promi
   });
 
   registerAuth(app, ctx, options.authenticators ?? []);
+  registerAuditLog(app, ctx.repos.audit);
   const directories = createDirectoryService(ctx);
   const runs = createRunService(ctx);
   await app.register(async (api) => {
@@ -86,6 +89,7 @@ export async function buildApi(ctx: AppContext, options: ApiOptions = {}): Promi
     await runRoutes(api, { ctx, runs });
     await userRoutes(api, { ctx });
     await organizationRoutes(api, { ctx });
+    await auditRoutes(api, { ctx });
   }, { prefix: '/api/v1' });
 
   app.get('/api/v1/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());

@@ -12,6 +12,7 @@ import { createRoleRepository } from '../store/repositories/role-repository.js';
 import { createUserRepository } from '../store/repositories/user-repository.js';
 import { createDirectoryRepository, createGroupMappingRepository } from '../store/repositories/directory-repository.js';
 import { createRunRepository } from '../store/repositories/run-repository.js';
+import { createAuditRepository } from '../store/repositories/audit-repository.js';
 import type { ConnectorContext } from '../providers/types.js';
 import { createRunExecutor, type RunExecutor } from '../sync/run-executor.js';
 import { createRunWorker, type RunWorker } from '../sync/run-worker.js';
@@ -41,6 +42,7 @@ export function createRepositories(store: Store) {
     directories: createDirectoryRepository(db),
     groupMappings: createGroupMappingRepository(db),
     runs: createRunRepository(db),
+    audit: createAuditRepository(db),
   };
 }
 

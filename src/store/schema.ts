@@ -200,6 +200,20 @@ export interface AdminSessionTable {
   expires_at: string;
 }
 
+/** One configuration change or approval (migration 003); only ever inserted. */
+export interface AuditLogTable {
+  id: string;
+  tenant_id: string;
+  /** `token:<id>` or `admin:<id>`. */
+  actor: string;
+  action: string;
+  target_type: string;
+  target_id: string;
+  /** JSON details of the change; secrets masked as "[redacted]". */
+  details: string | null;
+  created_at: string;
+}
+
 export interface Database {
   tenants: TenantTable;
   api_tokens: ApiTokenTable;
@@ -216,6 +230,7 @@ export interface Database {
   sync_events: SyncEventTable;
   admin_accounts: AdminAccountTable;
   admin_sessions: AdminSessionTable;
+  audit_log: AuditLogTable;
 }
 
 export type UserRow = Selectable<UserTable>;

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../app/app-context.js';
 import { ApiError, notFound } from '../../app/api-error.js';
 import * as s from '../schemas.js';
+import { audit } from '../audit.js';
 import type { AdminRepository } from './admin-repository.js';
 import { SESSION_COOKIE, clearSessionCookies, readCookie, setSessionCookies } from './cookies.js';
 import type { LoginThrottle } from './login-throttle.js';
@@ -73,6 +74,7 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleRouteDeps
     }
     throttle.succeed(email, req.ip);
     const session = await admins.openSession(account, deps.sessionTtlMs);
+    await audit(req, 'session.signed_in', { type: 'admin', id: account.id }, { email: account.email }, { tenantId: account.tenant_id, actor: `admin:${account.id}` });
     setSessionCookies(req, reply, { session: session.id, csrf: session.csrfToken, maxAgeSeconds: Math.floor(deps.sessionTtlMs / 1000) });
     return { admin: await describe(account), expiresAt: session.expiresAt };
   });
@@ -81,7 +83,9 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleRouteDeps
     schema: { tags: ['Console'], summary: 'Sign out', response: { 204: z.null(), ...err } },
   }, async (req, reply) => {
     const id = readCookie(req, SESSION_COOKIE);
+    const session = id ? await admins.findSession(id) : undefined;
     if (id) await admins.closeSession(id);
+    if (session) await audit(req, 'session.signed_out', { type: 'admin', id: session.admin_id }, { email: session.email }, { tenantId: session.tenant_id, actor: `admin:${session.admin_id}` });
     clearSessionCookies(req, reply);
     return reply.status(204).send(null);
   });
@@ -102,6 +106,7 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleRouteDeps
     if (!setupLink.consume(req.body.token)) throw new ApiError(403, 'invalid_setup_link', 'This setup link is not valid. Use the link printed in the service log at start.');
     const tenantId = await defaultTenantId(ctx);
     const created = await admins.create(tenantId, req.body.email, await hashPassword(req.body.password));
+    await audit(req, 'admin.created', { type: 'admin', id: created.id }, { email: created.email, via: 'setup link' }, { tenantId, actor: `admin:${created.id}` });
     const session = await admins.openSession({ id: created.id, tenant_id: tenantId }, deps.sessionTtlMs);
     setSessionCookies(req, reply, { session: session.id, csrf: session.csrfToken, maxAgeSeconds: Math.floor(deps.sessionTtlMs / 1000) });
     ctx.logger.info({ adminId: created.id, tenantId }, 'first admin created with the setup link');
@@ -124,6 +129,7 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleRouteDeps
     const created = await ctx.repos.tokens.create(req.tenantId, req.body.name);
     const row = (await ctx.repos.tokens.list(req.tenantId)).find((t) => t.id === created.id);
     if (!row) throw new ApiError(500, 'internal', 'The token was not stored.');
+    await audit(req, 'api_token.created', { type: 'api_token', id: row.id }, { name: row.name, tokenPrefix: row.token_prefix });
     return reply.status(201).send({ id: row.id, name: row.name, prefix: row.token_prefix, createdAt: row.created_at, lastUsedAt: null, revokedAt: null, token: created.token });
   });
 
@@ -131,6 +137,8 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleRouteDeps
     schema: { tags: ['Console'], summary: 'Revoke an API token', params: s.idParam, response: { 204: z.null(), 404: s.errorBody, ...err } },
   }, async (req, reply) => {
     if (!(await ctx.repos.tokens.revoke(req.tenantId, req.params.id))) throw notFound('active API token', req.params.id);
+    const row = (await ctx.repos.tokens.list(req.tenantId)).find((t) => t.id === req.params.id);
+    await audit(req, 'api_token.revoked', { type: 'api_token', id: req.params.id }, { name: row?.name ?? null, tokenPrefix: row?.token_prefix ?? null });
     return reply.status(204).send(null);
   });
 }

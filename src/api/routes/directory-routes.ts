@@ -7,6 +7,7 @@ import type { DirectoryService } from '../../app/directory-service.js';
 import type { RunService } from '../../app/run-service.js';
 import { ApiError, badRequest, notFound } from '../../app/api-error.js';
 import * as s from '../schemas.js';
+import { audit, diffObjects, maskCredentials } from '../audit.js';
 
 const tags = ['Directories'];
 
@@ -17,7 +18,11 @@ export async function directoryRoutes(app: FastifyInstance, deps: { ctx: AppCont
 
   api.post('/directories', {
     schema: { tags, summary: 'Add Directory', body: s.createDirectoryBody, response: { 201: s.directory, ...err } },
-  }, async (req, reply) => reply.status(201).send(await directories.create(req.tenantId, req.body)));
+  }, async (req, reply) => {
+    const d = await directories.create(req.tenantId, req.body);
+    await audit(req, 'directory.created', { type: 'directory', id: d.id }, { name: d.name, provider: d.provider, credentials: maskCredentials(req.body.credentials), settings: d.settings });
+    return reply.status(201).send(d);
+  });
 
   api.get('/directories', {
     schema: { tags, summary: 'List directories', querystring: s.pageQuery, response: { 200: s.page(s.directory), ...err } },
@@ -29,12 +34,24 @@ export async function directoryRoutes(app: FastifyInstance, deps: { ctx: AppCont
 
   api.patch('/directories/:id', {
     schema: { tags, summary: 'Change name, credentials (replaced whole) or settings (merged)', params: s.idParam, body: s.updateDirectoryBody, response: { 200: s.directory, ...err } },
-  }, async (req) => directories.update(req.tenantId, req.params.id, req.body));
+  }, async (req) => {
+    const before = directories.view(await directories.get(req.tenantId, req.params.id));
+    const after = await directories.update(req.tenantId, req.params.id, req.body);
+    const changes = diffObjects({ name: before.name, settings: before.settings }, { name: after.name, settings: after.settings });
+    if (Object.keys(changes).length || req.body.credentials !== undefined) {
+      await audit(req, 'directory.updated', { type: 'directory', id: after.id }, {
+        name: after.name, changes, ...(req.body.credentials !== undefined ? { credentials: maskCredentials(req.body.credentials), credentialsReplaced: true } : {}),
+      });
+    }
+    return after;
+  });
 
   api.delete('/directories/:id', {
     schema: { tags, summary: 'Delete a directory: its users stay (unlinked), its sync-made grants go', params: s.idParam, response: { 204: z.null(), ...err } },
   }, async (req, reply) => {
+    const d = await directories.get(req.tenantId, req.params.id);
     await directories.remove(req.tenantId, req.params.id);
+    await audit(req, 'directory.deleted', { type: 'directory', id: d.id }, { name: d.name, provider: d.provider });
     return reply.status(204).send(null);
   });
 
@@ -73,7 +90,9 @@ export async function directoryRoutes(app: FastifyInstance, deps: { ctx: AppCont
     if (!(await ctx.repos.organizations.get(req.tenantId, req.body.organizationId))) throw badRequest('body.organizationId', `no organization "${req.body.organizationId}"`, 'use an id from GET /api/v1/organizations');
     if (!(await ctx.repos.roles.findByKey(req.tenantId, req.body.role))) throw badRequest('body.role', `no role "${req.body.role}"`, 'use a role key from GET /api/v1/roles, e.g. "member"');
     if (await ctx.repos.groupMappings.find(req.tenantId, req.params.id, req.body)) throw new ApiError(409, 'conflict', 'This group is already mapped to that organization and role.');
-    return reply.status(201).send(await ctx.repos.groupMappings.create(req.tenantId, req.params.id, req.body));
+    const m = await ctx.repos.groupMappings.create(req.tenantId, req.params.id, req.body);
+    await audit(req, 'group_mapping.created', { type: 'group_mapping', id: m.id }, { directoryId: req.params.id, sourceGroupId: m.sourceGroupId, organizationId: m.organizationId, role: m.role });
+    return reply.status(201).send(m);
   });
 
   api.get('/directories/:id/group-mappings', {
@@ -95,7 +114,9 @@ export async function directoryRoutes(app: FastifyInstance, deps: { ctx: AppCont
   api.delete('/directories/:id/group-mappings/:mappingId', {
     schema: { tags, summary: 'Remove a mapping; the next sync revokes the grants it made', params: mappingParams, response: { 204: z.null(), ...err } },
   }, async (req, reply) => {
-    if (!(await ctx.repos.groupMappings.delete(req.tenantId, req.params.id, req.params.mappingId))) throw notFound('group mapping', req.params.mappingId);
+    const m = await ctx.repos.groupMappings.get(req.tenantId, req.params.id, req.params.mappingId);
+    if (!m || !(await ctx.repos.groupMappings.delete(req.tenantId, req.params.id, req.params.mappingId))) throw notFound('group mapping', req.params.mappingId);
+    await audit(req, 'group_mapping.deleted', { type: 'group_mapping', id: m.id }, { directoryId: req.params.id, sourceGroupId: m.sourceGroupId, organizationId: m.organizationId, role: m.role });
     return reply.status(204).send(null);
   });
 

@@ -6,6 +6,7 @@ import type { AppContext } from '../../app/app-context.js';
 import { ApiError, notFound } from '../../app/api-error.js';
 import { roleKeyGuard } from '../../domain/directory-settings.js';
 import * as s from '../schemas.js';
+import { audit } from '../audit.js';
 
 export async function organizationRoutes(app: FastifyInstance, deps: { ctx: AppContext }) {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -20,7 +21,9 @@ export async function organizationRoutes(app: FastifyInstance, deps: { ctx: AppC
     schema: { tags: ['Organizations'], summary: 'Create an organization', body: z.object({ name: z.string().trim().min(1, 'give the organization a name').max(200) }).strict(), response: { 201: s.organization, 409: s.errorBody, ...err } },
   }, async (req, reply) => {
     if (await repos.organizations.findByName(req.tenantId, req.body.name)) throw new ApiError(409, 'conflict', `An organization named "${req.body.name}" exists already.`);
-    return reply.status(201).send(await repos.organizations.create(req.tenantId, req.body.name));
+    const org = await repos.organizations.create(req.tenantId, req.body.name);
+    await audit(req, 'organization.created', { type: 'organization', id: org.id }, { name: org.name });
+    return reply.status(201).send(org);
   });
 
   api.get('/organizations/:id', {
@@ -59,6 +62,8 @@ export async function organizationRoutes(app: FastifyInstance, deps: { ctx: AppC
     },
   }, async (req, reply) => {
     if (await repos.roles.findByKey(req.tenantId, req.body.key)) throw new ApiError(409, 'conflict', `A role with key "${req.body.key}" exists already.`);
-    return reply.status(201).send(await repos.roles.create(req.tenantId, req.body));
+    const role = await repos.roles.create(req.tenantId, req.body);
+    await audit(req, 'role.created', { type: 'role', id: role.id }, { key: role.key, name: role.name, description: role.description });
+    return reply.status(201).send(role);
   });
 }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../app/app-context.js';
 import type { RunService } from '../../app/run-service.js';
 import * as s from '../schemas.js';
+import { audit } from '../audit.js';
 
 const tags = ['Sync runs'];
 
@@ -30,9 +31,22 @@ export async function runRoutes(app: FastifyInstance, deps: { ctx: AppContext; r
 
   api.post('/sync-runs/:id/approve', {
     schema: { tags, summary: 'Approve a blocked run: applies exactly the plan that was blocked', params: s.idParam, body: z.object({}).strict().optional(), response: { 200: s.run, 409: s.errorBody, ...err } },
-  }, async (req) => runs.approve(req.tenantId, req.params.id));
+  }, async (req) => {
+    const blocked = await runs.get(req.tenantId, req.params.id);
+    const run = await runs.approve(req.tenantId, req.params.id);
+    await audit(req, 'sync_run.approved', { type: 'sync_run', id: run.id }, { directoryId: run.directoryId, status: run.status, blockedBy: blockedReason(blocked) });
+    return run;
+  });
 
   api.post('/sync-runs/:id/reject', {
     schema: { tags, summary: 'Reject a blocked run: nothing is applied', params: s.idParam, body: z.object({}).strict().optional(), response: { 200: s.run, 409: s.errorBody, ...err } },
-  }, async (req) => runs.reject(req.tenantId, req.params.id));
+  }, async (req) => {
+    const blocked = await runs.get(req.tenantId, req.params.id);
+    const run = await runs.reject(req.tenantId, req.params.id);
+    await audit(req, 'sync_run.rejected', { type: 'sync_run', id: run.id }, { directoryId: run.directoryId, blockedBy: blockedReason(blocked) });
+    return run;
+  });
 }
+
+/** The safeguard that stopped the run, as the admin saw it when deciding. */
+const blockedReason = (run: { error: { code: string; message: string } | null }) => (run.error ? { code: run.error.code, message: run.error.message } : null);

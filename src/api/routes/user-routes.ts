@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../app/app-context.js';
 import { ApiError, badRequest, notFound } from '../../app/api-error.js';
 import * as s from '../schemas.js';
+import { audit } from '../audit.js';
 
 const tags = ['Users'];
 
@@ -45,13 +46,16 @@ export async function userRoutes(app: FastifyInstance, deps: { ctx: AppContext }
     const { id, created } = await repos.users.addManualGrant(req.tenantId, user.id, req.body.organizationId, req.body.role);
     const grant = (await repos.users.grants(req.tenantId, user.id)).find((g) => g.id === id);
     if (!grant) throw new ApiError(500, 'internal', 'The grant was not stored.');
+    if (created) await audit(req, 'grant.created', { type: 'grant', id: grant.id }, { userId: user.id, email: user.email, organizationId: grant.organizationId, role: grant.role, source: 'manual' });
     return reply.status(created ? 201 : 200).send(grant);
   });
 
   api.delete('/users/:id/grants/:grantId', {
     schema: { tags, summary: 'Remove a manual grant', params: z.object({ id: z.string().max(200), grantId: z.string().max(200) }), response: { 204: z.null(), ...err } },
   }, async (req, reply) => {
-    if (!(await repos.users.removeManualGrant(req.tenantId, req.params.id, req.params.grantId))) throw notFound('manual grant', req.params.grantId);
+    const grant = (await repos.users.grants(req.tenantId, req.params.id)).find((g) => g.id === req.params.grantId && g.source === 'manual');
+    if (!grant || !(await repos.users.removeManualGrant(req.tenantId, req.params.id, req.params.grantId))) throw notFound('manual grant', req.params.grantId);
+    await audit(req, 'grant.deleted', { type: 'grant', id: grant.id }, { userId: req.params.id, organizationId: grant.organizationId, role: grant.role, source: 'manual' });
     return reply.status(204).send(null);
   });
 }
