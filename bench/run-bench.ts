@@ -50,9 +50,8 @@ const enginesOf = (i: number): Engine[] => (quickPairs && engines.length > 1 ? [
 const DELTA: Record<Provider, boolean> = { okta: false, entra: true, google: false };
 const select = { user: USER_SELECT, group: GROUP_SELECT };
 const profileDir = values.profile ? path.join(ROOT, 'bench/results/profiles') : undefined;
-const log = (line: string) => process.stderr.write(`${line}\n`);
-
 const started = Date.now();
+const log = (line: string) => process.stderr.write(`[${String(Math.round((Date.now() - started) / 1000)).padStart(4)} s] ${line}\n`);
 log(`bench: ${size.users} users / ${size.groups} groups (seed ${seed}) · ${providers.join(', ')} · ${engines.join(', ')}${quick ? ' · quick' : ''}`);
 const scenarios: ScenarioResult[] = [];
 const throttled: ThrottledResult[] = [];
