@@ -57,13 +57,14 @@ async function arrangePostgresOutage(svc: TestService): Promise<Outage> {
   const happened = (async () => {
     const deadline = Date.now() + 30_000;
     while (!stop && Date.now() < deadline) {
+      // a service session blocked by our lock: only the apply transaction writes users
       const waiting = await locker.query<{ pid: number; query: string }>(
-        `SELECT pid, query FROM pg_stat_activity WHERE datname = $1 AND pid <> $2 AND wait_event_type = 'Lock' AND (query ILIKE 'insert into "users"%' OR query ILIKE 'update "users"%')`, [dbName, lockerPid]);
+        'SELECT pid, query FROM pg_stat_activity WHERE datname = $1 AND $2 = ANY(pg_blocking_pids(pid))', [dbName, lockerPid]);
       const applying = waiting.rows[0];
       if (applying) {
         await locker.query('SELECT pg_terminate_backend($1)', [applying.pid]);
         await locker.query('ROLLBACK');
-        return `the apply's connection was terminated while it waited to write users ("${applying.query.slice(0, 24)}…")`;
+        return `the apply's connection was terminated while blocked ("${applying.query.slice(0, 30)}…")`;
       }
       await new Promise((r) => setTimeout(r, 20));
     }

@@ -118,6 +118,9 @@ export function defineFaultSuite(adapter: ProviderAdapter) {
       });
 
       it('an admin filter change that removes ~30% of users trips the safeguard; approve applies exactly it', async () => {
+        // both tenants up to date with the source first (an earlier failure must not leak in here)
+        expect((await rig.syncA()).status).toBe('succeeded');
+        expect(await rig.diffWithCleanSync()).toEqual({});
         const state = rig.emu.emulator.state;
         const departments = state.groups.filter((g) => g.kind === 'department').sort((a, b) => a.memberKeys.length - b.memberKeys.length);
         // keep departments until ~70% of people are in scope (the smallest ones go out first)
