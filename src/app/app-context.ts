@@ -4,7 +4,7 @@
  */
 import pino, { type Logger } from 'pino';
 import type { Config } from '../config.js';
-import { openStore, type Store } from '../store/database.js';
+import { openStore, reportIdleConnectionErrors, type Store } from '../store/database.js';
 import { createSecretBox, loadOrCreateKey, type SecretBox } from '../security/secret-box.js';
 import { createApiTokenRepository, createTenantRepository } from '../store/repositories/tenant-repository.js';
 import { createOrganizationRepository } from '../store/repositories/organization-repository.js';
@@ -74,6 +74,7 @@ export interface AppContextOptions {
 
 export async function createAppContext(config: Config, options: AppContextOptions = {}): Promise<AppContext & { worker: RunWorker | null; scheduler: Scheduler; close(): Promise<void> }> {
   const logger = options.logger ?? createLogger(config);
+  reportIdleConnectionErrors((err) => logger.warn({ err: err.message }, 'a pooled database connection was closed by the server; it will be replaced'));
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const key = loadOrCreateKey(config.secretKey, config.dataDir, (msg) => logger.warn(msg));
   const secretBox = createSecretBox(key);

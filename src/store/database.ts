@@ -53,8 +53,18 @@ function openSqlite(file: string): Store {
   return { db, engine: 'sqlite', supportsSkipLocked: false, maxParameters: 32_000, close: () => db.destroy() };
 }
 
+let onIdleError: (err: Error) => void = () => undefined;
+/** Where idle-connection errors of PostgreSQL pools are reported (the service passes its logger). */
+export function reportIdleConnectionErrors(handler: (err: Error) => void) {
+  onIdleError = handler;
+}
+
 function openPostgres(url: string): Store {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // an idle pooled connection that the server drops (restart, failover, pg_terminate_backend) emits
+  // 'error' on the pool; unhandled, that would kill the process. The pool discards the client and
+  // the next query opens a fresh connection, so noting it is enough.
+  pool.on('error', (err) => onIdleError(err));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, engine: 'postgres', supportsSkipLocked: true, maxParameters: 60_000, close: () => db.destroy() };
 }
