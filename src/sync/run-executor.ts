@@ -39,6 +39,13 @@ export interface RunExecutorDeps {
   onFinished?: (run: { id: string; tenantId: string; directoryId: string; status: string; dryRun: boolean }) => Promise<void> | void;
 }
 
+/** This worker no longer holds the run's lease; whatever it was writing is rolled back. */
+export class LeaseLostError extends Error {
+  constructor(runId: string) {
+    super(`Run ${runId} was taken over by another worker (lease expired); this worker's result is discarded.`);
+  }
+}
+
 export class RunFailure extends Error {
   constructor(readonly code: string, message: string, readonly hint?: string) {
     super(message);
@@ -80,10 +87,14 @@ export function createRunExecutor(deps: RunExecutorDeps) {
   async function finish(run: SyncRunRow, status: 'succeeded' | 'failed' | 'blocked', counts: RunCounts, extra: { error?: { code: string; message: string; hint?: string } | null; blockedPlan?: string | null; tx?: Kysely<Database>; mode?: 'full' | 'incremental'; deltaCursor?: string | null } = {}) {
     const now = new Date().toISOString();
     const conn = extra.tx ?? db;
-    await conn.updateTable('sync_runs').set({
+    const updated = await conn.updateTable('sync_runs').set({
       status, counts: JSON.stringify(counts), error: extra.error ? JSON.stringify(extra.error) : null, blocked_plan: extra.blockedPlan ?? null,
       finished_at: now, lease_owner: null, lease_expires_at: null, progress: null, ...(extra.mode ? { mode: extra.mode } : {}),
-    }).where('id', '=', run.id).execute();
+    }).where('id', '=', run.id)
+      // fencing: a worker whose lease was taken over (it paused past its lease) must not commit
+      .$if(run.lease_owner !== null, (q) => q.where('lease_owner', '=', run.lease_owner))
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) throw new LeaseLostError(run.id);
     if (run.dry_run === 0) {
       await conn.updateTable('directories').set({
         last_sync_at: now,
@@ -247,6 +258,18 @@ export function createRunExecutor(deps: RunExecutorDeps) {
       }
       logger.info({ runId: run.id, directoryId: run.directory_id, ms: Date.now() - started, counts: summarize(counts) }, 'sync run finished');
     } catch (e) {
+      if (e instanceof LeaseLostError) {
+        logger.warn({ runId: run.id }, e.message);
+        return;
+      }
+      if (signal.aborted && run.lease_owner) {
+        // stopping (SIGTERM) or the lease was lost: nothing was applied; hand the run back now
+        // instead of recording a failure, so another worker (or this one, restarted) runs it
+        await db.updateTable('sync_runs').set({ status: 'queued', lease_owner: null, lease_expires_at: null, progress: null })
+          .where('id', '=', run.id).where('lease_owner', '=', run.lease_owner).execute().catch(() => undefined);
+        logger.info({ runId: run.id }, 'sync run handed back (worker stopping)');
+        return;
+      }
       const error = describeFailure(e);
       logger.warn({ runId: run.id, directoryId: run.directory_id, code: error.code, err: error.message }, 'sync run failed');
       await writeLog(db, run.tenant_id, run.id, [{ kind: 'error', subject: row?.name ?? run.directory_id, message: error.message, details: { code: error.code, ...(error.hint ? { hint: error.hint } : {}) } }], new Date().toISOString())
