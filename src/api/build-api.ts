@@ -2,7 +2,7 @@
  * Builds the HTTP application: Fastify with zod validation, the OpenAPI document at
  * /api/v1/openapi.json, bearer-token auth, one error shape for every failure, and the routes.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import swagger from '@fastify/swagger';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, isResponseSerializationError } from 'fastify-type-provider-zod';
 import type { AppContext } from '../app/app-context.js';
@@ -15,6 +15,7 @@ import { userRoutes } from './routes/user-routes.js';
 import { organizationRoutes } from './routes/organization-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { registerAuditLog } from './audit.js';
+import { refuseNulCharacters } from './refuse-nul.js';
 import { createDirectoryService } from '../app/directory-service.js';
 import { createRunService } from '../app/run-service.js';
 
@@ -32,6 +33,17 @@ export async function buildApi(ctx: AppContext, options: ApiOptions = {}): Promi
     bodyLimit: 1024 * 1024,
     // sync runs can keep the loop busy for a moment; don't drop kept-alive sockets under clients
     keepAliveTimeout: 30_000,
+    // ids are checked by each route's zod schema (max 200, with a message naming the parameter);
+    // the router's own limit (100) would answer first, without one
+    routerOptions: { maxParamLength: 1000 },
+    // errors the router raises before any route runs (a malformed %-escape in the path) get the
+    // API's error shape too, not Fastify's default body
+    frameworkErrors: (error, _request, reply) => {
+      const status = (error as { statusCode?: number }).statusCode ?? 400;
+      const message = error.code === 'FST_ERR_BAD_URL' ? 'path: not a valid URL (a malformed %-escape?); percent-encode ids with encodeURIComponent' : `path: ${error.message}`;
+      // the framework types this reply with an unresolved route generic; it is a plain reply
+      void (reply as FastifyReply).status(status >= 400 && status < 500 ? status : 400).send({ error: { code: status === 414 ? 'uri_too_long' : 'invalid_request', message } });
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -82,6 +94,7 @@ export async function buildApi(ctx: AppContext, options: ApiOptions = {}): Promi
 
   registerAuth(app, ctx, options.authenticators ?? []);
   registerAuditLog(app, ctx.repos.audit);
+  refuseNulCharacters(app);
   const directories = createDirectoryService(ctx);
   const runs = createRunService(ctx);
   await app.register(async (api) => {
