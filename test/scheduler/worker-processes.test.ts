@@ -178,7 +178,7 @@ describe.runIf(ENGINES.includes('postgres'))('3 worker processes on PostgreSQL',
     busy.child.kill('SIGTERM');
     expect(await busy.exited).toBe(0);
     expect(busy.output()).toContain(`abandoned run ${started.body.id}`);
-    const done = await nowDir.api.waitForRun(started.body.id, 20_000);
+    const done = await nowDir.api.waitForRun(started.body.id, 60_000);
     expect(done.status).toBe('succeeded');
 
     idle.child.kill('SIGTERM');

@@ -17,7 +17,7 @@ export interface WorkerProcess {
   exited: Promise<number | string>;
 }
 
-export async function spawnWorker(env: Record<string, string>, timeoutMs = 20_000): Promise<WorkerProcess> {
+export async function spawnWorker(env: Record<string, string>, timeoutMs = 90_000): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'worker'], {
     cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
