@@ -169,10 +169,15 @@ export function redact(url: string): string {
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new ProviderError('transient', 'The sync was cancelled.'));
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    const onAbort = () => {
       clearTimeout(t);
       reject(new ProviderError('transient', 'The sync was cancelled.'));
-    }, { once: true });
+    };
+    // the listener goes when the wait ends: a run's signal outlives hundreds of waits
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
