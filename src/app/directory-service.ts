@@ -9,7 +9,7 @@ import { ApiError, badRequest, notFound } from './api-error.js';
 import { findProvider, providerIds } from '../providers/registry.js';
 import type { ProviderDefinition } from '../providers/provider-definition.js';
 import { isProviderError } from '../providers/provider-error.js';
-import { checkEndpoint } from '../security/endpoint-policy.js';
+import { checkProviderEndpoints } from '../security/endpoint-policy.js';
 import { directorySettingsGuard, type DirectorySettings, type DirectorySettingsInput } from '../domain/directory-settings.js';
 import { compileMapping, mergeWithDefaults } from '../sync/mapping/index.js';
 import type { DirectoryRecord } from '../store/repositories/directory-repository.js';
@@ -47,10 +47,8 @@ export function createDirectoryService(ctx: AppContext) {
   async function parseCredentials(provider: ProviderDefinition<unknown>, credentials: unknown) {
     const parsed = provider.credentialsGuard.safeParse(credentials);
     if (!parsed.success) throw zodToApiError(parsed.error, 'credentials');
-    for (const url of provider.endpointsOf(parsed.data)) {
-      const problem = await checkEndpoint(url, ctx.config.allowInsecureEndpoints);
-      if (problem) throw badRequest('credentials', `${problem.url} ${problem.message}`);
-    }
+    const problem = await checkProviderEndpoints(provider.endpointsOf(parsed.data), parsed.data, provider.endpointRules, ctx.config.allowInsecureEndpoints);
+    if (problem) throw badRequest('credentials', problem.url ? `${problem.url} ${problem.message}` : problem.message);
     return parsed.data;
   }
 

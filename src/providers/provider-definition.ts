@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import type { ConnectorCapabilities, ConnectorContext, DirectoryConnector } from './types.js';
+import type { EndpointRules } from '../security/endpoint-policy.js';
 
 export type ProviderId = 'okta' | 'entra' | 'google' | 'ldap';
 
@@ -16,6 +17,8 @@ export interface ProviderDefinition<C = unknown> {
   credentialsGuard: z.ZodType<C>;
   /** Every base URL the connector will call, for the network policy (https, public hosts). */
   endpointsOf(credentials: C): string[];
+  /** The provider's known hosts for those URLs (enforced unless ACCESSIQ_ALLOW_INSECURE_ENDPOINTS=1). */
+  endpointRules?: EndpointRules<C>;
   /** The host a credential set points at, shown to the admin ("acme.okta.com"). */
   describeTarget(credentials: C): string;
   createConnector(credentials: C, ctx?: ConnectorContext): DirectoryConnector;

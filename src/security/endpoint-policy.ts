@@ -12,7 +12,11 @@ export interface EndpointProblem {
   message: string;
 }
 
-export async function checkEndpoint(url: string, allowInsecure: boolean): Promise<EndpointProblem | null> {
+/** Resolves a host name to its addresses (tests pass a fake; DNS otherwise). */
+export type Resolver = (host: string) => Promise<string[]>;
+const dnsResolver: Resolver = (host) => lookup(host, { all: true }).then((r) => r.map((a) => a.address));
+
+export async function checkEndpoint(url: string, allowInsecure: boolean, resolve: Resolver = dnsResolver): Promise<EndpointProblem | null> {
   let u: URL;
   try {
     u = new URL(url);
@@ -26,7 +30,7 @@ export async function checkEndpoint(url: string, allowInsecure: boolean): Promis
   if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local') || host.endsWith('.internal')) {
     return { url, message: 'points at a local host; directory URLs must be public' };
   }
-  const addresses = net.isIP(host) ? [host] : await lookup(host, { all: true }).then((r) => r.map((a) => a.address)).catch(() => [] as string[]);
+  const addresses = net.isIP(host) ? [host] : await resolve(host).catch(() => [] as string[]);
   const bad = addresses.find(isPrivateAddress);
   if (bad) return { url, message: `resolves to ${bad}, a private, loopback or link-local address; directory URLs must be public` };
   return null;
@@ -40,4 +44,44 @@ export function isPrivateAddress(ip: string): boolean {
   const v6 = ip.toLowerCase();
   if (v6.startsWith('::ffff:')) return isPrivateAddress(v6.slice(7));
   return v6 === '::' || v6 === '::1' || v6.startsWith('fc') || v6.startsWith('fd') || v6.startsWith('fe80');
+}
+
+/**
+ * The hosts a provider's credentials may point at (declared in each provider folder). Checked
+ * only when insecure endpoints are not allowed: emulators and private clouds need the switch anyway.
+ */
+export interface EndpointRules<C = unknown> {
+  /** `graph.microsoft.com` (exactly this host) or `*.okta.com` (any subdomain, not the domain itself). */
+  hosts: string[];
+  /** Also accept other hosts (Okta custom URL domains); they still have to be https and public. */
+  allowCustomDomains?: boolean;
+  /** Exact-URL rules on fields (Google's token_uri); a message naming the field, or null. */
+  check?(credentials: C): string | null;
+}
+
+export function hostMatches(host: string, pattern: string): boolean {
+  const h = host.toLowerCase().replace(/\.$/, '');
+  const p = pattern.toLowerCase();
+  return p.startsWith('*.') ? h.endsWith(p.slice(1)) && h.length > p.length - 1 : h === p;
+}
+
+/** Every URL the provider will call: https, public after DNS, and on the provider's known hosts. */
+export async function checkProviderEndpoints<C>(urls: string[], credentials: C, rules: EndpointRules<C> | undefined, allowInsecure: boolean, resolve: Resolver = dnsResolver): Promise<EndpointProblem | null> {
+  for (const url of urls) {
+    if (!allowInsecure && rules && !rules.allowCustomDomains) {
+      let host: string | null = null;
+      try {
+        host = new URL(url).hostname;
+      } catch {
+        // checkEndpoint names the malformed URL
+      }
+      if (host !== null && !rules.hosts.some((p) => hostMatches(host, p))) {
+        return { url, message: `is not a known host of this provider; use one of ${rules.hosts.join(', ')}` };
+      }
+    }
+    const problem = await checkEndpoint(url, allowInsecure, resolve);
+    if (problem) return problem;
+  }
+  const message = !allowInsecure && rules?.check ? rules.check(credentials) : null;
+  return message ? { url: '', message } : null;
 }

@@ -1,5 +1,6 @@
 /** Microsoft Entra ID (Azure AD) via Microsoft Graph v1.0. */
 import type { ProviderDefinition } from '../provider-definition.js';
+import { entraEndpointRules } from './endpoint-rules.js';
 import { createEntraConnector } from './connector.js';
 import { entraCredentialsGuard, entraEndpoints } from './credentials.js';
 import type { EntraCredentials } from './credentials.js';
@@ -17,6 +18,7 @@ export const entraProvider: ProviderDefinition<EntraCredentials> = {
     const e = entraEndpoints(c);
     return [e.login, e.graph];
   },
+  endpointRules: entraEndpointRules,
   describeTarget: (c) => `${c.tenantId} (${new URL(entraEndpoints(c).graph).host})`,
   createConnector: (c, ctx) => createEntraConnector(c, ctx),
   defaultAttributeMapping: entraDefaultAttributeMapping,

@@ -1,5 +1,6 @@
 /** The Okta provider as the rest of the service sees it. */
 import type { ProviderDefinition } from '../provider-definition.js';
+import { oktaEndpointRules } from './endpoint-rules.js';
 import { createOktaConnector, OKTA_CAPABILITIES } from './connector.js';
 import { oktaCredentialsGuard, type OktaCredentials } from './credentials.js';
 import { defaultAttributeMapping, knownSourcePaths } from './defaults.js';
@@ -14,6 +15,7 @@ export const oktaProvider: ProviderDefinition<OktaCredentials> = {
   capabilities: OKTA_CAPABILITIES,
   credentialsGuard: oktaCredentialsGuard,
   endpointsOf: (c) => [c.orgUrl],
+  endpointRules: oktaEndpointRules,
   describeTarget: (c) => new URL(c.orgUrl).host,
   createConnector: (c, ctx) => createOktaConnector(c, ctx),
   defaultAttributeMapping,
