@@ -7,6 +7,8 @@ export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
   secretKey: string | undefined;
+  /** Earlier credential keys, still accepted for reading while `accessiq keys rotate` switches over (ACCESSIQ_SECRET_KEY_PREVIOUS, comma-separated). */
+  secretKeyPrevious: string[];
   adminToken: string | undefined;
   /** Lets admins use http:// and loopback/private provider URLs (emulators, private clouds). */
   allowInsecureEndpoints: boolean;
@@ -22,6 +24,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: path.resolve(env.ACCESSIQ_DATA_DIR ?? './data'),
     secretKey: env.ACCESSIQ_SECRET_KEY || undefined,
+    secretKeyPrevious: (env.ACCESSIQ_SECRET_KEY_PREVIOUS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
     adminToken: env.ACCESSIQ_ADMIN_TOKEN || undefined,
     allowInsecureEndpoints: env.ACCESSIQ_ALLOW_INSECURE_ENDPOINTS === '1' || env.ACCESSIQ_ALLOW_INSECURE_ENDPOINTS === 'true',
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),

@@ -5,7 +5,7 @@
 import pino, { type Logger } from 'pino';
 import type { Config } from '../config.js';
 import { openStore, reportIdleConnectionErrors, type Store } from '../store/database.js';
-import { createSecretBox, loadOrCreateKey, type SecretBox } from '../security/secret-box.js';
+import { createSecretBox, loadOrCreateKey, parseKey, type SecretBox } from '../security/secret-box.js';
 import { createApiTokenRepository, createTenantRepository } from '../store/repositories/tenant-repository.js';
 import { createOrganizationRepository } from '../store/repositories/organization-repository.js';
 import { createRoleRepository } from '../store/repositories/role-repository.js';
@@ -77,7 +77,8 @@ export async function createAppContext(config: Config, options: AppContextOption
   reportIdleConnectionErrors((err) => logger.warn({ err: err.message }, 'a pooled database connection was closed by the server; it will be replaced'));
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const key = loadOrCreateKey(config.secretKey, config.dataDir, (msg) => logger.warn(msg));
-  const secretBox = createSecretBox(key);
+  // previous keys only open what was sealed before a rotation; everything new is sealed with `key`
+  const secretBox = createSecretBox(key, config.secretKeyPrevious.map(parseKey));
   const repos = createRepositories(store);
   // the scheduler object always exists (its backoff bookkeeping runs after every run); its polling
   // loop runs only where the service starts it (service.ts, `accessiq worker`)

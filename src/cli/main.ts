@@ -18,6 +18,7 @@ import { registerTenantCommands } from './commands/tenant.js';
 import { registerUserCommands } from './commands/users.js';
 import { registerWorkerCommand } from './commands/worker.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerKeyCommands } from './commands/keys.js';
 
 export function buildProgram(): Command {
   const program = new Command('accessiq')
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
     });
 
   registerTenantCommands(program);
+  registerKeyCommands(program);
   registerDirectoryCommands(program);
   registerMappingCommands(program);
   registerSyncCommand(program);
