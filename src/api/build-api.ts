@@ -4,6 +4,7 @@
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import swagger from '@fastify/swagger';
+import helmet from '@fastify/helmet';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, isResponseSerializationError } from 'fastify-type-provider-zod';
 import type { AppContext } from '../app/app-context.js';
 import { ApiError } from '../app/api-error.js';
@@ -48,6 +49,12 @@ export async function buildApi(ctx: AppContext, options: ApiOptions = {}): Promi
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  // security headers on every answer (API, errors, console). The API serves only JSON, so its CSP
+  // allows nothing; the console replaces it with its own policy (api/console/serve-console.ts)
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] } },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
   await app.register(swagger, {
     openapi: {
       info: { title: 'AccessIQ Directory Sync API', version: '1.0.0', description: 'Directories, sync runs, users, organizations and roles. Authenticate with "Authorization: Bearer <token>".' },
