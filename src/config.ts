@@ -13,6 +13,10 @@ export interface Config {
   /** Lets admins use http:// and loopback/private provider URLs (emulators, private clouds). */
   allowInsecureEndpoints: boolean;
   logLevel: string;
+  /** POST target for failing-directory alerts (ACCESSIQ_ALERT_WEBHOOK_URL); alerts are logged either way. */
+  alertWebhookUrl: string | undefined;
+  /** HMAC-SHA256 key for the X-AccessIQ-Signature header (ACCESSIQ_ALERT_WEBHOOK_SECRET). */
+  alertWebhookSecret: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -28,5 +32,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminToken: env.ACCESSIQ_ADMIN_TOKEN || undefined,
     allowInsecureEndpoints: env.ACCESSIQ_ALLOW_INSECURE_ENDPOINTS === '1' || env.ACCESSIQ_ALLOW_INSECURE_ENDPOINTS === 'true',
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    alertWebhookUrl: env.ACCESSIQ_ALERT_WEBHOOK_URL || undefined,
+    alertWebhookSecret: env.ACCESSIQ_ALERT_WEBHOOK_SECRET || undefined,
   };
 }

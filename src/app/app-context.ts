@@ -19,6 +19,7 @@ import { createRunWorker, type RunWorker } from '../sync/run-worker.js';
 import { newId } from '../lib/ids.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import { createScheduler, type Scheduler } from '../scheduler/scheduler.js';
+import { createDirectoryAlerts } from './alerts.js';
 
 export interface AppContext {
   config: Config;
@@ -88,9 +89,13 @@ export async function createAppContext(config: Config, options: AppContextOption
     ...(options.backoffBaseMs ? { backoffBaseMs: options.backoffBaseMs } : {}),
     onQueued: () => worker?.notify(),
   });
+  const alerts = createDirectoryAlerts({ db: store.db, logger, webhookUrl: config.alertWebhookUrl, webhookSecret: config.alertWebhookSecret });
   const executor = createRunExecutor({
     store, secretBox, logger, ...(options.connectorContext ? { connectorContext: options.connectorContext } : {}),
-    onFinished: (run) => scheduler.onRunFinished(run).catch((e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e), directoryId: run.directoryId }, 'scheduler: recording the run for the schedule failed')),
+    onFinished: async (run) => {
+      await scheduler.onRunFinished(run).catch((e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e), directoryId: run.directoryId }, 'scheduler: recording the run for the schedule failed'));
+      await alerts.onRunFinished(run).catch((e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e), directoryId: run.directoryId }, 'alerts: checking the directory\'s health failed'));
+    },
   });
   const worker = options.worker === false ? null : createRunWorker({
     runs: repos.runs, executor, logger, owner: options.workerOwner ?? newId('wrk'), skipLocked: store.supportsSkipLocked,
@@ -109,6 +114,7 @@ export async function createAppContext(config: Config, options: AppContextOption
     async close() {
       await scheduler.stop();
       await worker?.stop({ abandon: true });
+      await alerts.close();
       await store.close();
     },
   };
