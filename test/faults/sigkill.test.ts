@@ -20,7 +20,7 @@ import { spawnService, type ServiceProcess } from './support/service-process.js'
 import { createFaultTable } from './support/fault-table.js';
 import { waitForApply } from './support/apply-probe.js';
 
-const USERS = 3000;
+const USERS = 2000;
 const table = createFaultTable('sigkill');
 afterAll(() => table.flush());
 
@@ -71,17 +71,17 @@ for (const engine of ENGINES) {
       const rounds: Array<{ name: string; change(): void }> = [
         { name: `first sync (${USERS} users)`, change: () => undefined },
         {
-          name: '1500 users renamed, 200 added',
+          name: '1000 users renamed, 200 added',
           change: () => {
-            for (const p of state.people.slice(0, 1500)) state.updatePerson(p.key, { familyName: `${p.familyName}-k` });
+            for (const p of state.people.slice(0, 1000)) state.updatePerson(p.key, { familyName: `${p.familyName}-k` });
             for (let i = 0; i < 200; i++) state.addPerson({ givenName: 'Kill', familyName: `Added ${i}`, email: `kill.added${i}@example.test`, state: 'active' });
           },
         },
         {
-          name: '1000 renamed, 300 disabled',
+          name: '700 renamed, 200 disabled',
           change: () => {
-            for (const p of state.people.slice(1500, 2500)) state.updatePerson(p.key, { givenName: `${p.givenName}-k` });
-            for (const p of state.people.slice(2500, 2800)) state.setState(p.key, 'suspended');
+            for (const p of state.people.slice(1000, 1700)) state.updatePerson(p.key, { givenName: `${p.givenName}-k` });
+            for (const p of state.people.slice(1700, 1900)) state.setState(p.key, 'suspended');
           },
         },
       ];

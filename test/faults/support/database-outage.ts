@@ -59,7 +59,7 @@ async function arrangePostgresOutage(svc: TestService): Promise<Outage> {
     while (!stop && Date.now() < deadline) {
       // a service session blocked by our lock: only the apply transaction writes users
       const waiting = await locker.query<{ pid: number; query: string }>(
-        'SELECT pid, query FROM pg_stat_activity WHERE datname = $1 AND $2 = ANY(pg_blocking_pids(pid))', [dbName, lockerPid]);
+        'SELECT pid, query FROM pg_stat_activity WHERE datname = $1 AND $2 = ANY(pg_blocking_pids(pid)) ORDER BY (backend_xid IS NOT NULL) DESC', [dbName, lockerPid]);
       const applying = waiting.rows[0];
       if (applying) {
         await locker.query('SELECT pg_terminate_backend($1)', [applying.pid]);
@@ -117,10 +117,8 @@ async function arrangeSqliteOutage(svc: TestService): Promise<Outage> {
 }
 
 /**
- * KNOWN BUG (src/store/database.ts): the pg Pool has no 'error' listener, so a connection the
- * server drops while idle in the pool (or while checked out) raises an unhandled 'error' event —
- * in `accessiq serve` that crashes the process. To observe the rest of the behaviour, the test
- * records such events instead of letting them throw; `captured` lists them for the report.
+ * Records pg 'error' events nobody listens to instead of letting them throw: an unhandled one
+ * would crash `accessiq serve` (the pool had no listener until 7b8ef30). `captured` lists them.
  */
 export function captureUnhandledPgErrors() {
   const captured: string[] = [];

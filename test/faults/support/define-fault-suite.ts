@@ -89,7 +89,7 @@ export function defineFaultSuite(adapter: ProviderAdapter) {
         const diff = diffSummary(before, after);
         const same = Object.keys(diff).length === 0;
         const errors = await rig.log(run.id, 'error');
-        const crash = pgErrors?.captured.length ? `; KNOWN BUG: ${pgErrors.captured.length} unhandled pg 'error' events (would crash the process: ${pgErrors.captured[0]})` : '';
+        const crash = pgErrors?.captured.length ? `; BUG: ${pgErrors.captured.length} unhandled pg 'error' events (would crash the process: ${pgErrors.captured[0]})` : '';
         row('database connection lost during apply', run.status, same ? '= before' : `VIOLATION: ${JSON.stringify(diff).slice(0, 120)}`, `${what}; error: ${run.error?.message?.slice(0, 80) ?? '-'}${crash}`);
         expect(run.status).toBe('failed');
         expect(run.error?.message).toBeTruthy();
@@ -101,17 +101,17 @@ export function defineFaultSuite(adapter: ProviderAdapter) {
         expect(await rig.diffWithCleanSync()).toEqual({});
       });
 
-      // KNOWN BUG (src/store/database.ts): the pg Pool has no 'error' listener. A PostgreSQL restart
-      // or failover drops the pool's idle connections, and pg then emits 'error' events nobody
-      // handles: in `accessiq serve` that is an uncaught exception, i.e. the process dies.
-      (engine === 'postgres' ? it.fails : it.skip)('PostgreSQL dropping idle pooled connections raises no unhandled error', async () => {
+      // A PostgreSQL restart or failover drops the pool's idle connections; pg then emits 'error'
+      // events, which must be handled (an unhandled one is an uncaught exception: `accessiq serve`
+      // would die). Was a bug until 7b8ef30 added the pool's error listener.
+      (engine === 'postgres' ? it : it.skip)('PostgreSQL dropping idle pooled connections raises no unhandled error', async () => {
         pgErrors ??= captureUnhandledPgErrors();
         const before = pgErrors.captured.length;
         const killed = await dropIdleConnections(rig.svc);
         await new Promise((r) => setTimeout(r, 300)); // the FATAL messages arrive asynchronously
         const unhandled = pgErrors.captured.slice(before);
         const next = await rig.syncA();
-        row('idle pooled connections dropped (PG restart)', `next run ${next.status}`, unhandled.length ? `KNOWN BUG: ${unhandled.length} unhandled pg 'error' events` : 'ok',
+        row('idle pooled connections dropped (PG restart)', `next run ${next.status}`, unhandled.length ? `BUG: ${unhandled.length} unhandled pg 'error' events` : 'no unhandled error',
           `${killed} connections terminated; ${unhandled.length ? `in 'accessiq serve' this crashes the process (${unhandled[0]})` : 'no unhandled events'}`);
         expect(next.status).toBe('succeeded');
         expect(unhandled).toEqual([]);
