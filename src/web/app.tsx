@@ -17,6 +17,7 @@ import { OrganizationsPage } from './pages/organizations.js';
 import { OrganizationDetailPage } from './pages/organization-detail.js';
 import { RolesPage } from './pages/roles.js';
 import { TokensPage } from './pages/tokens.js';
+import { AuditLogPage } from './pages/audit-log.js';
 import { toFailure } from './lib/use-async.js';
 import type { ApiFailure } from './api/client.js';
 
@@ -63,7 +64,7 @@ const NAV = [
     { key: 'organizations', label: 'Organizations' },
     { key: 'roles', label: 'Roles' },
   ] },
-  { section: 'Settings', items: [{ key: 'api-tokens', label: 'API tokens' }] },
+  { section: 'Settings', items: [{ key: 'api-tokens', label: 'API tokens' }, { key: 'audit-log', label: 'Audit log' }] },
 ];
 
 function Shell({ route, admin, signOut }: { route: Route; admin: Admin; signOut(): void }) {
@@ -122,6 +123,8 @@ function Screen({ route }: { route: Route }) {
       return <RolesPage />;
     case 'api-tokens':
       return <TokensPage />;
+    case 'audit-log':
+      return <AuditLogPage />;
     default:
       return <div><h1 tabIndex={-1}>Page not found</h1><p>There is no screen at this address. <a href="#/directory-sync">Go to Directory Sync</a>.</p></div>;
   }

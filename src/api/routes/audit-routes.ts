@@ -4,15 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app/app-context.js';
 import * as s from '../schemas.js';
-
-export const auditEntry = z.object({
-  id: z.string(),
-  actor: z.string().describe('`token:<id>` (API token) or `admin:<id>` (console admin)'),
-  action: z.string().describe('e.g. directory.updated, sync_run.approved, api_token.revoked'),
-  targetType: z.string(), targetId: z.string(),
-  details: z.record(z.string(), z.unknown()).nullable().describe('what changed; secrets appear as "[redacted]"'),
-  createdAt: z.string(),
-});
+import { auditEntry } from '../audit-schemas.js';
 
 export async function auditRoutes(app: FastifyInstance, deps: { ctx: AppContext }) {
   const api = app.withTypeProvider<ZodTypeProvider>();

@@ -1,6 +1,7 @@
 /** The API's shapes, as the console reads them: the server's own zod schemas, plus the live pickers. */
 import { z } from 'zod';
 import * as s from '../../api/schemas.js';
+import { auditEntry } from '../../api/audit-schemas.js';
 
 export { sessionState, signedIn, apiToken, createdApiToken, mappingPreview, providerList } from '../../api/console/console-schemas.js';
 
@@ -20,11 +21,13 @@ export const groupMappingPage = s.page(s.groupMapping);
 export const sourceGroupPage = s.page(z.object({ id: z.string(), name: z.string(), description: z.string().nullable(), type: z.string().nullable() }));
 export const orgUnitPage = s.page(z.object({ id: z.string(), path: z.string(), name: z.string(), parentPath: z.string().nullable() }));
 export const testResult = z.object({ ok: z.boolean(), message: z.string(), code: z.string().optional(), details: z.record(z.string(), z.unknown()).optional(), requests: z.number() });
+export const auditPage = s.page(auditEntry);
 export const memberPage = s.page(z.object({
   userId: z.string(), email: z.string().nullable(), displayName: z.string().nullable(), status: z.enum(['active', 'deactivated']),
   roles: z.array(z.object({ role: z.string(), source: z.enum(['manual', 'default-role', 'group-mapping']), directoryId: z.string().nullable(), mappingId: z.string().nullable() })),
 }));
 
+export type AuditEntry = z.infer<typeof auditEntry>;
 export type Directory = z.infer<typeof s.directory>;
 export type Run = z.infer<typeof s.run>;
 export type LogEntry = z.infer<typeof s.logEntry>;
