@@ -8,12 +8,25 @@ import type { PlannedUser } from './planner.js';
 
 const MAX_VALUE_LENGTH = 1024;
 
-export function mapUsers(users: MirrorUser[], mapping: CompiledMapping): PlannedUser[] {
-  return users.map((u) => mapUser(u, mapping));
+/** Source paths the mapping names that some records lack: how many, and a few of those records. */
+export type MissingFields = Map<string, { count: number; sample: string[] }>;
+
+export function mapUsers(users: MirrorUser[], mapping: CompiledMapping): { users: PlannedUser[]; missing: MissingFields } {
+  const missing: MissingFields = new Map();
+  const mapped = users.map((u) => mapUser(u, mapping, (paths) => {
+    for (const path of paths) {
+      let m = missing.get(path);
+      if (!m) missing.set(path, (m = { count: 0, sample: [] }));
+      m.count++;
+      if (m.sample.length < 5) m.sample.push(u.externalId);
+    }
+  }));
+  return { users: mapped, missing };
 }
 
-export function mapUser(u: MirrorUser, mapping: CompiledMapping): PlannedUser {
-  const { values } = applyMapping(mapping, u.raw);
+export function mapUser(u: MirrorUser, mapping: CompiledMapping, onMissing?: (paths: string[]) => void): PlannedUser {
+  const { values, missing } = applyMapping(mapping, u.raw);
+  if (missing.length) onMissing?.(missing);
   const subject = values.email ?? values.displayName ?? u.externalId;
   const fail = (message: string, hint: string): PlannedUser => ({ externalId: u.externalId, enabled: u.enabled, result: { ok: false, error: { externalId: u.externalId, subject, message, hint } } });
   let emailNormalized: string | null = null;

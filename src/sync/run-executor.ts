@@ -130,7 +130,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
     const graph = createGroupGraph(snapshot.memberships);
     const inScope = createScope(directory.settings.userFilter, graph);
     const scoped = snapshot.users.filter(inScope);
-    const mapped = mapUsers(scoped, compiled.mapping);
+    const { users: mapped, missing } = mapUsers(scoped, compiled.mapping);
     const tRead = performance.now();
     const current = await loadCurrentState(db, run.tenant_id, directory.id);
     const tLoad = performance.now();
@@ -179,6 +179,16 @@ export function createRunExecutor(deps: RunExecutorDeps) {
       organizationName: (id) => orgNames.get(id) ?? id,
     });
     for (const note of notes) log.push({ kind: 'info', subject: directory.name, message: note });
+    // a mapped field that records lack is not an error (the value stays empty), but a path that
+    // nobody has is usually a typo: one warning per path per run, with a sample of the records
+    for (const [path, m] of missing) {
+      const everyone = m.count === mapped.length;
+      log.push({
+        kind: 'warning', subject: path,
+        message: everyone ? `No user has ${path}: check the attribute mapping for a typo.` : `${m.count} of ${mapped.length} users have no ${path}; the mapped value is left empty.`,
+        details: { path, count: m.count, sample: m.sample },
+      });
+    }
     if (snapshot.duplicates) log.push({ kind: 'info', subject: directory.name, message: `The provider sent ${snapshot.duplicates} duplicate records across pages; each was kept once.` });
     // where the time goes, kept on the run (the benchmark and operators read it)
     const timings = { readMs: Math.round(tRead - t0), loadMs: Math.round(tLoad - tRead), planMs: Math.round(tPlan - tLoad), logMs: Math.round(performance.now() - tPlan) };
