@@ -4,26 +4,12 @@ import type { EntraEmulatorHandle } from '../../emulators/entra/index.js';
 import { createSelfSignedCertificate } from '../../emulators/entra/self-signed-cert.js';
 import { createEntraConnector } from '../../src/providers/entra/connector.js';
 import type { EntraCredentials } from '../../src/providers/entra/credentials.js';
-import { ProviderError } from '../../src/providers/provider-error.js';
+import { collect as all, failure as rejection } from '../support/connector-helpers.js';
 import type { DirectoryConnector, SourceMember } from '../../src/providers/types.js';
 
 const fast = { retry: { attempts: 4, baseDelayMs: 5, maxDelayMs: 20, timeoutMs: 5_000 } };
 
-async function all<T>(it: AsyncIterable<T[]>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const page of it) out.push(...page);
-  return out;
-}
 
-async function rejection(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ProviderError) return e;
-    throw e;
-  }
-  throw new Error('expected a ProviderError');
-}
 
 describe('Entra connector against the emulator (client secret)', () => {
   let em: EntraEmulatorHandle;

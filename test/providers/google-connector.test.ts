@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGoogleEmulator, type GoogleEmulatorHandle, type GoogleEmulatorOptions } from '../../emulators/google/index.js';
 import { generateServiceAccountKey, type EmulatorServiceAccountKey } from '../../emulators/google/service-account.js';
-import { isProviderError, type ProviderError } from '../../src/providers/provider-error.js';
+import { collect as all, failure } from '../support/connector-helpers.js';
 import { googleCredentialsGuard, googleProvider, type GoogleCredentials } from '../../src/providers/google/index.js';
 import type { ConnectorContext, DirectoryConnector, SourceMember, SourceUser } from '../../src/providers/types.js';
 
@@ -39,21 +39,7 @@ function credentials(em: GoogleEmulatorHandle, patch: Partial<Record<string, unk
 const connect = (em: GoogleEmulatorHandle, ctx: ConnectorContext = FAST, patch = {}): DirectoryConnector =>
   googleProvider.createConnector(credentials(em, patch), ctx);
 
-async function all<T>(pages: AsyncIterable<T[]>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const page of pages) out.push(...page);
-  return out;
-}
 
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (e) {
-    if (isProviderError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a ProviderError');
-}
 
 describe('google credentials guard', () => {
   it('accepts the key as an object or as the file text, and defaults the customer', () => {

@@ -1,7 +1,7 @@
 /** The Okta connector against scripted HTTP answers: paging, throttling, retries and error messages. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOktaConnector } from '../../src/providers/okta/connector.js';
-import { ProviderError } from '../../src/providers/provider-error.js';
+import { collect, failure } from '../support/connector-helpers.js';
 import type { DirectoryConnector } from '../../src/providers/types.js';
 import { oktaError, oktaGroup, oktaUser, sendJson, startStub, type Stub, type StubHandler } from './okta-stub-server.js';
 
@@ -17,21 +17,7 @@ async function connect(handler: StubHandler, token = 'test-token'): Promise<{ c:
   return { c: createOktaConnector({ orgUrl: stub.url, apiToken: token }, fast), stub };
 }
 
-async function collect<T>(it: AsyncIterable<T[]>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const page of it) all.push(...page);
-  return all;
-}
 
-async function failure(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ProviderError) return e;
-    throw e;
-  }
-  throw new Error('expected a ProviderError');
-}
 
 /** Serves `records` in pages of `size` with Okta's two Link header lines, `after` = last id. */
 function pagedHandler(path: string, records: Array<{ id: string }>, size: number, tweak?: (page: number) => StubHandler | null): StubHandler {

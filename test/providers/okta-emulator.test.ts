@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startOktaEmulator, type OktaEmulatorHandle } from '../../emulators/okta/index.js';
 import { createOktaConnector } from '../../src/providers/okta/connector.js';
 import { oktaCredentialsGuard, type OktaCredentials } from '../../src/providers/okta/credentials.js';
-import { ProviderError } from '../../src/providers/provider-error.js';
+import { collect, failure } from '../support/connector-helpers.js';
 import type { ConnectorContext } from '../../src/providers/types.js';
 
 const TOKEN = 'emulator-ssws-token';
@@ -36,21 +36,7 @@ const ssws = (): OktaCredentials => ({ orgUrl: emu.url, apiToken: TOKEN });
 const serviceApp = (clientId = '0oaFull', scopes?: string[]) =>
   oktaCredentialsGuard.parse({ orgUrl: `${emu.url}/`, clientId, privateKey, ...(scopes ? { scopes } : {}) });
 
-async function collect<T>(it: AsyncIterable<T[]>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const page of it) all.push(...page);
-  return all;
-}
 
-async function failure(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ProviderError) return e;
-    throw e;
-  }
-  throw new Error('expected a ProviderError');
-}
 
 const liveUserIds = () => emu.state.people.map((p) => emu.idOfPerson(p.key)).sort();
 
