@@ -19,7 +19,8 @@ export function UsersPage({ query }: { query: URLSearchParams }) {
   useEffect(() => { setExtra([]); setCursor(first.data?.nextCursor ?? null); }, [first.data]);
   useEffect(() => { const t = setTimeout(() => setQ(search.trim()), 300); return () => clearTimeout(t); }, [search]);
 
-  const dirName = (id: string | null) => (id ? directories.data?.find((d) => d.id === id)?.name ?? id : 'Created in AccessIQ');
+  // while the directory list loads, say so rather than flashing raw ids
+  const dirName = (id: string | null) => (id ? (directories.data ? directories.data.find((d) => d.id === id)?.name ?? id : '…') : 'Created in AccessIQ');
   const users = [...(first.data?.data ?? []), ...extra];
 
   async function more() {
