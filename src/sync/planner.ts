@@ -3,7 +3,6 @@
  * plan. No I/O, no clock, no randomness: the same input always gives the same plan, and planning
  * again after applying a plan gives an empty one (tested by property in test/sync/planner*.test.ts).
  */
-import { stableStringify } from '../lib/stable-hash.js';
 import type {
   DeactivationReason, GrantChange, GrantTarget, GroupChange, MappedValues, MembershipChange, MembershipRow,
   MirrorUser, Plan, RecordError, UserChange,
@@ -258,6 +257,3 @@ function planMirror(users: MirrorUser[], hashes: ReadonlyMap<string, string>) {
   const deletes = [...hashes.keys()].filter((id) => !ids.has(id));
   return { upserts, deletes };
 }
-
-/** A cheap fingerprint of mapped values (stored as users.sync_hash). */
-export const valuesFingerprint = (v: MappedValues, active: boolean) => stableStringify([v.email, v.givenName, v.familyName, v.displayName, v.attributes, active]);
