@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { countFullRead } from '../support/connector-helpers.js';
 import { startEntraEmulator } from '../../emulators/entra/index.js';
 import { createSelfSignedCertificate } from '../../emulators/entra/self-signed-cert.js';
 import { entraProvider } from '../../src/providers/entra/index.js';
@@ -46,12 +47,7 @@ describe('request counts on a 10k-user directory', () => {
         entraProvider.credentialsGuard.parse({ tenantId: em.tenantId, clientId: em.clientId, clientSecret: 'emulator-secret', endpoints: { login: em.url, graph: em.url } }),
       );
       const full0 = em.stats().requests;
-      let users = 0;
-      for await (const page of connector.listUsers()) users += page.length;
-      const groups: string[] = [];
-      for await (const page of connector.listGroups()) groups.push(...page.map((g) => g.externalId));
-      let memberships = 0;
-      for (const g of groups) for await (const page of connector.listGroupMembers(g)) memberships += page.length;
+      const { users, memberships } = await countFullRead(connector);
       const cursor = await connector.startDelta!();
       const full = em.stats().requests - full0;
       expect(users).toBe(10_000);

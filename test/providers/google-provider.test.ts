@@ -3,6 +3,7 @@
  * count of a full read of a 10k-user directory: one token, Google's page sizes, nothing more.
  */
 import { describe, expect, it } from 'vitest';
+import { countFullRead } from '../support/connector-helpers.js';
 import { startGoogleEmulator } from '../../emulators/google/index.js';
 import { findProvider } from '../../src/providers/registry.js';
 import { googleProvider } from '../../src/providers/google/index.js';
@@ -22,12 +23,7 @@ describe('request counts on a 10k-user directory', () => {
         googleProvider.credentialsGuard.parse({ serviceAccountKey: em.serviceAccountKey, adminEmail: em.adminEmail, endpoints: { directory: em.url } }),
       );
       const started = Date.now();
-      let users = 0;
-      for await (const page of connector.listUsers()) users += page.length;
-      const groups: string[] = [];
-      for await (const page of connector.listGroups()) groups.push(...page.map((g) => g.externalId));
-      let memberships = 0;
-      for (const g of groups) for await (const page of connector.listGroupMembers(g)) memberships += page.length;
+      const { users, groups, memberships } = await countFullRead(connector);
       const units = await connector.listOrgUnits!();
       const ms = Date.now() - started;
 
