@@ -38,7 +38,7 @@ function targetOf(s: StepRecord, rawMs: number): string {
 }
 
 const phases = (c: Record<string, number | undefined>) =>
-  `read ${secs(c.readMs ?? 0)} · load ${secs(c.loadMs ?? 0)} · plan ${secs(c.planMs ?? 0)} · log ${secs(c.logMs ?? 0)} · apply ${secs(c.applyMs ?? 0)}`;
+  `read ${secs(c.readMs ?? 0)} · load ${secs(c.loadMs ?? 0)} · plan ${secs(c.planMs ?? 0)} · confirm ${secs(c.confirmMs ?? 0)} · log ${secs(c.logMs ?? 0)} · apply ${secs(c.applyMs ?? 0)}`;
 
 export function scenarioTable(r: ScenarioResult): string {
   // as the provider lists it (Okta adds its built-in Everyone group)

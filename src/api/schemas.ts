@@ -39,7 +39,7 @@ export const counts = z.object({
   rowsWritten: z.number(), requests: z.number(),
   usersRead: z.number().optional(),
   readMs: z.number().optional().describe('time spent reading the directory'), loadMs: z.number().optional(), planMs: z.number().optional(),
-  logMs: z.number().optional(), applyMs: z.number().optional(),
+  confirmMs: z.number().optional().describe('time spent confirming removals with the provider'), logMs: z.number().optional(), applyMs: z.number().optional(),
 });
 
 export const run = z.object({

@@ -25,3 +25,13 @@ export class ProviderError extends Error {
 }
 
 export const isProviderError = (e: unknown): e is ProviderError => e instanceof ProviderError;
+
+/** The record a single-record read asked for, or null when the provider answers 404 (it is gone). */
+export async function nullIfNotFound<T>(read: Promise<T>): Promise<T | null> {
+  try {
+    return await read;
+  } catch (e) {
+    if (isProviderError(e) && e.details.status === 404) return null;
+    throw e;
+  }
+}

@@ -77,6 +77,10 @@ export interface DirectoryConnector {
   listUsers(): AsyncIterable<SourceUser[]>;
   listGroups(): AsyncIterable<SourceGroup[]>;
   listGroupMembers(groupExternalId: string): AsyncIterable<SourceMember[]>;
+  /** One record by id, read from the record's own endpoint rather than a listing: null when the
+   * directory no longer has it. The sync confirms removals with these (sync/confirm-removals.ts). */
+  getUser(externalId: string): Promise<SourceUser | null>;
+  getGroup(externalId: string): Promise<SourceGroup | null>;
   listOrgUnits?(): Promise<SourceOrgUnit[]>;
   /** Where supportsDelta: a cursor for "now" after a full read (`startDelta`), and the changes since
    * a cursor. Throws ProviderError('delta_expired') when the cursor is no longer valid. */

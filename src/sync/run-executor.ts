@@ -28,6 +28,8 @@ import { planEvents, type LogEntry } from './plan-events.js';
 import { applyPlan, writeLog } from './applier.js';
 import type { Plan } from './plan.js';
 import { planGuard } from './plan-guard.js';
+import { RunFailure } from './run-failure.js';
+import { confirmRemovals } from './confirm-removals.js';
 
 export interface RunExecutorDeps {
   store: Store;
@@ -46,11 +48,7 @@ export class LeaseLostError extends Error {
   }
 }
 
-export class RunFailure extends Error {
-  constructor(readonly code: string, message: string, readonly hint?: string) {
-    super(message);
-  }
-}
+export { RunFailure };
 
 export function countsOf(plan: Plan): RunCounts {
   const c = emptyCounts();
@@ -153,6 +151,9 @@ export function createRunExecutor(deps: RunExecutorDeps) {
     };
     const plan = makePlan(input);
     const tPlan = performance.now();
+    // a full read that would remove something is checked against the records' own endpoints first
+    const confirmed = mode === 'full' ? await confirmRemovals(plan, connector) : null;
+    const tConfirm = performance.now();
     const counts = { ...countsOf(plan), requests: connector.stats.requests };
 
     const groupSizes = new Map<string, number>();
@@ -179,6 +180,10 @@ export function createRunExecutor(deps: RunExecutorDeps) {
       organizationName: (id) => orgNames.get(id) ?? id,
     });
     for (const note of notes) log.push({ kind: 'info', subject: directory.name, message: note });
+    if (confirmed?.requests) {
+      const { usersChecked: u, groupsChecked: g, groupsRelisted: m } = confirmed;
+      log.push({ kind: 'info', subject: directory.name, message: `Removals confirmed with the directory before applying: ${u} users and ${g} groups read one by one, ${m} groups listed again (${confirmed.requests} requests).`, details: { ...confirmed } });
+    }
     // a mapped field that records lack is not an error (the value stays empty), but a path that
     // nobody has is usually a typo: one warning per path per run, with a sample of the records
     for (const [path, m] of missing) {
@@ -191,7 +196,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
     }
     if (snapshot.duplicates) log.push({ kind: 'info', subject: directory.name, message: `The provider sent ${snapshot.duplicates} duplicate records across pages; each was kept once.` });
     // where the time goes, kept on the run (the benchmark and operators read it)
-    const timings = { readMs: Math.round(tRead - t0), loadMs: Math.round(tLoad - tRead), planMs: Math.round(tPlan - tLoad), logMs: Math.round(performance.now() - tPlan) };
+    const timings = { readMs: Math.round(tRead - t0), loadMs: Math.round(tLoad - tRead), planMs: Math.round(tPlan - tLoad), confirmMs: Math.round(tConfirm - tPlan), logMs: Math.round(performance.now() - tConfirm) };
     return { plan, counts: { ...counts, usersRead: snapshot.users.length, ...timings } as RunCounts & { usersRead: number }, trips, log, mode, cursor };
   }
 

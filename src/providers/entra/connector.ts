@@ -6,7 +6,8 @@
  * Manager: not read. `$expand=manager` caps Graph pages at 100 (instead of 999), i.e. ~10× the user
  * requests of a full read; the default mapping therefore has no managerId.
  */
-import { ProviderError } from '../provider-error.js';
+import type { z } from 'zod';
+import { nullIfNotFound, ProviderError } from '../provider-error.js';
 import type { ConnectorContext, DeltaChanges, DirectoryConnector, SourceGroup, SourceMember, SourceUser, ConnectionTestResult } from '../types.js';
 import { createEntraClient } from './client.js';
 import type { EntraClient } from './client.js';
@@ -89,6 +90,16 @@ export function createEntraConnector(credentials: EntraCredentials, ctx: Connect
         }
         yield members;
       }
+    },
+
+    async getUser(externalId) {
+      const body = await nullIfNotFound(client.getJson(`${graph}/users/${encodeURIComponent(externalId)}?${q({ $select: USER_SELECT })}`));
+      return body === null ? null : toSourceUser(record(graphUserGuard, body, 'user'));
+    },
+
+    async getGroup(externalId) {
+      const body = await nullIfNotFound(client.getJson(`${graph}/groups/${encodeURIComponent(externalId)}?${q({ $select: GROUP_SELECT })}`));
+      return body === null ? null : toSourceGroup(record(graphGroupGuard, body, 'group'));
     },
 
     async startDelta() {
@@ -184,4 +195,11 @@ async function groupChanges(client: EntraClient, deltaLink: string) {
   }
   if (!next) throw new ProviderError('invalid_response', 'Microsoft Graph ended the group delta round without a delta link.');
   return { groups: [...byId.values()], memberships: [...memberships.values()], deltaLink: next };
+}
+
+function record<S extends z.ZodType>(guard: S, body: unknown, what: string): z.infer<S> {
+  const r = guard.safeParse(body);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  throw new ProviderError('invalid_response', `Microsoft Graph sent a ${what} that does not match its API (${issue ? `${issue.path.join('.') || '(body)'}: ${issue.message}` : 'unexpected shape'}).`);
 }

@@ -2,7 +2,7 @@
  * Google Workspace Directory API v1 connector: users, groups, members and org units in Google's own
  * page sizes (500 users, 200 groups, 200 members per page), following `nextPageToken`.
  */
-import { ProviderError } from '../provider-error.js';
+import { nullIfNotFound, ProviderError } from '../provider-error.js';
 import type {
   ConnectionTestResult,
   ConnectorCapabilities,
@@ -15,7 +15,7 @@ import type {
 } from '../types.js';
 import { createGoogleClient, type GoogleClient } from './client.js';
 import type { GoogleCredentials } from './credentials.js';
-import { groupsPageGuard, membersPageGuard, orgUnitsGuard, usersPageGuard, type GoogleMember, type GoogleUser } from './wire.js';
+import { googleGroupGuard, googleUserGuard, groupsPageGuard, membersPageGuard, orgUnitsGuard, usersPageGuard, type GoogleGroup, type GoogleMember, type GoogleUser } from './wire.js';
 import type { z } from 'zod';
 
 export const googleCapabilities: ConnectorCapabilities = {
@@ -73,9 +73,7 @@ export function createGoogleConnector(credentials: GoogleCredentials, ctx: Conne
       const seen = new Set<string>();
       for await (const body of pages(client, '/groups', { customer, maxResults: GROUPS_PAGE_SIZE })) {
         const page = parse(groupsPageGuard, body, 'groups').groups ?? [];
-        yield fresh(page, seen).map(
-          (g): SourceGroup => ({ externalId: g.id, name: g.name ?? g.email, description: g.description ?? null, raw: g }),
-        );
+        yield fresh(page, seen).map(toSourceGroup);
       }
     },
 
@@ -93,6 +91,16 @@ export function createGoogleConnector(credentials: GoogleCredentials, ctx: Conne
         }
         yield members;
       }
+    },
+
+    async getUser(externalId) {
+      const body = await nullIfNotFound(client.get(`/users/${encodeURIComponent(externalId)}`, { projection: 'full' }));
+      return body === null ? null : toSourceUser(parse(googleUserGuard, body, 'user'));
+    },
+
+    async getGroup(externalId) {
+      const body = await nullIfNotFound(client.get(`/groups/${encodeURIComponent(externalId)}`));
+      return body === null ? null : toSourceGroup(parse(googleGroupGuard, body, 'group'));
     },
 
     async listOrgUnits(): Promise<SourceOrgUnit[]> {
@@ -114,6 +122,10 @@ export function createGoogleConnector(credentials: GoogleCredentials, ctx: Conne
 function toSourceUser(u: GoogleUser): SourceUser {
   // archived users (Archived User licence) are not suspended, but cannot sign in either
   return { externalId: u.id, enabled: !u.suspended && !u.archived, orgUnitPath: u.orgUnitPath ?? null, raw: u };
+}
+
+function toSourceGroup(g: GoogleGroup): SourceGroup {
+  return { externalId: g.id, name: g.name ?? g.email, description: g.description ?? null, raw: g };
 }
 
 /**
@@ -153,7 +165,7 @@ function parse<S extends z.ZodType>(guard: S, body: unknown, what: string): z.in
   if (r.success) return r.data;
   const issue = r.error.issues[0];
   const where = issue ? `${issue.path.join('.') || '(body)'}: ${issue.message}` : 'unexpected shape';
-  throw new ProviderError('invalid_response', `Google sent a ${what} page that does not match the Directory API (${where}).`);
+  throw new ProviderError('invalid_response', `Google sent a ${what}${what === 'user' || what === 'group' ? ' record' : ' page'} that does not match the Directory API (${where}).`);
 }
 
 /**

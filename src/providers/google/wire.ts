@@ -23,6 +23,7 @@ export const googleGroupGuard = z.looseObject({
   name: z.string().optional(),
   description: z.string().optional(),
 });
+export type GoogleGroup = z.infer<typeof googleGroupGuard>;
 
 export const googleMemberGuard = z.looseObject({
   // CUSTOMER members carry the customer id; an EXTERNAL member may come without one

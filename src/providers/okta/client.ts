@@ -26,6 +26,8 @@ export interface OktaClient {
   /** Every page of a listing, following `rel="next"` until there is none. Records whose `id` was
    * already yielded in this listing are dropped (a cursor that repeats records must not duplicate them). */
   pages<T extends { id: string }>(firstUrl: string, item: z.ZodType<T>, what: string): AsyncGenerator<T[]>;
+  /** One record from its own URL (`/users/{id}`); throws like a page does (404 included). */
+  record<T>(url: string, item: z.ZodType<T>, what: string): Promise<T>;
 }
 
 export function createOktaClient(creds: OktaCredentials, ctx: ConnectorContext = {}): OktaClient {
@@ -122,6 +124,15 @@ export function createOktaClient(creds: OktaCredentials, ctx: ConnectorContext =
     grantedScope: () => tokens?.grantedScope ?? null,
     async firstPage(url, item, what) {
       return (await fetchPage(url, item, what)).items;
+    },
+    async record(url, item, what) {
+      await pacer.wait(url, ctx.signal);
+      const res = await http.send({ url });
+      pacer.observe(url, res.headers);
+      const parsed = item.safeParse(res.text.trim() === '' ? undefined : res.json());
+      if (!parsed.success)
+        throw new ProviderError('invalid_response', `Okta sent ${what} that does not match its API: ${parsed.error.issues[0]?.message ?? 'invalid'}.`, { status: res.status, url: redact(url) });
+      return parsed.data;
     },
     pages,
   };

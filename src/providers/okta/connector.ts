@@ -5,7 +5,7 @@
  * System Log (`/api/v1/logs`, membership events) are future work, hence supportsDelta false.
  * Okta groups are flat and Okta has no organizational units.
  */
-import { isProviderError } from '../provider-error.js';
+import { isProviderError, nullIfNotFound } from '../provider-error.js';
 import type { ConnectionTestResult, ConnectorCapabilities, ConnectorContext, DirectoryConnector, SourceGroup, SourceUser } from '../types.js';
 import { createOktaClient } from './client.js';
 import { isServiceApp, type OktaCredentials } from './credentials.js';
@@ -84,6 +84,16 @@ export function createOktaConnector(creds: OktaCredentials, ctx: ConnectorContex
       const url = `${api}/groups/${encodeURIComponent(groupExternalId)}/users?limit=${OKTA_PAGE_SIZE}`;
       for await (const page of client.pages(url, oktaMemberGuard, `members of group ${groupExternalId}`))
         yield page.map((m) => ({ type: 'user' as const, externalId: m.id }));
+    },
+
+    async getUser(externalId: string) {
+      const u = await nullIfNotFound(client.record(`${api}/users/${encodeURIComponent(externalId)}`, oktaUserGuard, `user ${externalId}`));
+      return u && toSourceUser(u);
+    },
+
+    async getGroup(externalId: string) {
+      const g = await nullIfNotFound(client.record(`${api}/groups/${encodeURIComponent(externalId)}`, oktaGroupGuard, `group ${externalId}`));
+      return g && toSourceGroup(g);
     },
   };
 }

@@ -68,16 +68,20 @@ export const FAULT_CASES: FaultCase[] = [
   { name: "group's member cursor loops", expect: 'failed', faults: (r) => [{ kind: 'loop_cursor', match: { path: r.profile.membersPath(r.bigGroupId), page: 2 }, times: 1 }] },
   {
     // the chain ends after page 2 of 3: the last page's users look removed. No provider's plain
-    // list says how many records to expect, so only the safeguards stand between this and a
-    // deactivation of the last page; the invariant (state before, failed or blocked) is asserted.
-    name: 'premature end of users after page 2 of 3', expect: 'blocked',
-    knownBug: 'a premature end is undetectable and the loss (the last page) is under the 20% threshold: those users are deactivated and lose their grants',
+    // list says how many records to expect; the sync reads each "removed" user from its own
+    // endpoint before removing anything (sync/confirm-removals.ts), finds them, and fails the run.
+    name: 'premature end of users after page 2 of 3', expect: 'failed',
     faults: (r) => [{ kind: 'premature_end', match: { path: r.adapter.usersPath, page: 2 }, times: 1 }],
   },
   {
-    // the big group's member chain ends one page early: the last page's members look removed
-    name: "premature end of a big group's members (next-to-last page)", expect: 'blocked',
-    knownBug: 'the membership guard only trips above 50% of a group: a lost last page of members is applied (memberships removed, mapped grants revoked)',
+    // the same on every read: a second listing would agree with the first, the record reads do not
+    name: 'premature end of users after page 2 (persistent)', expect: 'failed',
+    faults: (r) => [{ kind: 'premature_end', match: { path: r.adapter.usersPath, page: 2 }, times: PERSISTENT }],
+  },
+  {
+    // the big group's member chain ends one page early: the last page's members look removed; the
+    // group is listed again before any membership is removed, and the second listing has them
+    name: "premature end of a big group's members (next-to-last page)", expect: 'failed',
     faults: (r) => {
       const g = r.emu.emulator.state.group(r.bigGroupKey)!;
       const pages = Math.ceil((g.memberKeys.length + g.childGroupKeys.length) / r.profile.membersPageSize);
