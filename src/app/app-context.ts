@@ -16,6 +16,7 @@ import { createAuditRepository } from '../store/repositories/audit-repository.js
 import type { ConnectorContext } from '../providers/types.js';
 import { createRunExecutor, type RunExecutor } from '../sync/run-executor.js';
 import { createRunWorker, type RunWorker } from '../sync/run-worker.js';
+import { createRunThread } from '../sync/run-thread.js';
 import { newId } from '../lib/ids.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import { createScheduler, type Scheduler } from '../scheduler/scheduler.js';
@@ -71,15 +72,19 @@ export interface AppContextOptions {
   schedulerPollMs?: number;
   /** Base of the failure backoff (default 1 min). */
   backoffBaseMs?: number;
+  /** Execute runs in a worker thread, off the service's event loop (default true; ACCESSIQ_SYNC_THREAD=0 turns it off). */
+  syncThread?: boolean;
 }
 
 export async function createAppContext(config: Config, options: AppContextOptions = {}): Promise<AppContext & { worker: RunWorker | null; scheduler: Scheduler; close(): Promise<void> }> {
   const logger = options.logger ?? createLogger(config);
   reportIdleConnectionErrors((err) => logger.warn({ err: err.message }, 'a pooled database connection was closed by the server; it will be replaced'));
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const storeOptions = { databaseUrl: config.databaseUrl, dataDir: config.dataDir };
+  const store = await openStore(storeOptions);
   const key = loadOrCreateKey(config.secretKey, config.dataDir, (msg) => logger.warn(msg));
   // previous keys only open what was sealed before a rotation; everything new is sealed with `key`
-  const secretBox = createSecretBox(key, config.secretKeyPrevious.map(parseKey));
+  const previousKeys = config.secretKeyPrevious.map(parseKey);
+  const secretBox = createSecretBox(key, previousKeys);
   const repos = createRepositories(store);
   // the scheduler object always exists (its backoff bookkeeping runs after every run); its polling
   // loop runs only where the service starts it (service.ts, `accessiq worker`)
@@ -90,15 +95,17 @@ export async function createAppContext(config: Config, options: AppContextOption
     onQueued: () => worker?.notify(),
   });
   const alerts = createDirectoryAlerts({ db: store.db, logger, webhookUrl: config.alertWebhookUrl, webhookSecret: config.alertWebhookSecret });
-  const executor = createRunExecutor({
-    store, secretBox, logger, ...(options.connectorContext ? { connectorContext: options.connectorContext } : {}),
-    onFinished: async (run) => {
-      await scheduler.onRunFinished(run).catch((e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e), directoryId: run.directoryId }, 'scheduler: recording the run for the schedule failed'));
-      await alerts.onRunFinished(run).catch((e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e), directoryId: run.directoryId }, 'alerts: checking the directory\'s health failed'));
-    },
-  });
+  const onFinished = async (run: { id: string; tenantId: string; directoryId: string; status: string; dryRun: boolean }) => {
+    await scheduler.onRunFinished(run).catch((e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e), directoryId: run.directoryId }, 'scheduler: recording the run for the schedule failed'));
+    await alerts.onRunFinished(run).catch((e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e), directoryId: run.directoryId }, 'alerts: checking the directory\'s health failed'));
+  };
+  // approvals (applyBlocked) run here; claimed runs run in the sync thread unless it is turned off
+  const executor = createRunExecutor({ store, secretBox, logger, ...(options.connectorContext ? { connectorContext: options.connectorContext } : {}), onFinished });
+  const syncThread = options.worker !== false && (options.syncThread ?? process.env.ACCESSIQ_SYNC_THREAD !== '0')
+    ? createRunThread({ store, storeOptions, keys: { current: key, previous: previousKeys }, logger, onFinished, ...(options.connectorContext ? { connectorContext: options.connectorContext } : {}) })
+    : null;
   const worker = options.worker === false ? null : createRunWorker({
-    runs: repos.runs, executor, logger, owner: options.workerOwner ?? newId('wrk'), skipLocked: store.supportsSkipLocked,
+    runs: repos.runs, executor: syncThread ?? executor, logger, owner: options.workerOwner ?? newId('wrk'), skipLocked: store.supportsSkipLocked,
     ...(options.workerPollMs ? { pollMs: options.workerPollMs } : {}),
     ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
   });
@@ -114,6 +121,7 @@ export async function createAppContext(config: Config, options: AppContextOption
     async close() {
       await scheduler.stop();
       await worker?.stop({ abandon: true });
+      await syncThread?.close();
       await alerts.close();
       await store.close();
     },

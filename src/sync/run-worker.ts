@@ -9,7 +9,8 @@ import type { RunExecutor } from './run-executor.js';
 
 export interface RunWorkerOptions {
   runs: RunRepository;
-  executor: RunExecutor;
+  /** Executes a claimed run: in this thread (run-executor.ts) or in a sync thread (run-thread.ts). */
+  executor: Pick<RunExecutor, 'execute'>;
   logger: Logger;
   /** Names this worker in `sync_runs.lease_owner` (unique per process). */
   owner: string;
