@@ -29,8 +29,10 @@ export const oktaUserGuard = z.looseObject({
 });
 export type OktaUser = z.infer<typeof oktaUserGuard>;
 
-/** Members of `/groups/{id}/users` are full user records; only the id is needed there. */
-export const oktaMemberGuard = z.looseObject({ id: z.string().min(1) });
+/** Members of `/groups/{id}/users` are full user records; only the id is needed there, so the
+ * guard strips the rest (a loose copy of ~1M full records per 100k-user read cost ~35% more CPU
+ * than JSON.parse itself). */
+export const oktaMemberGuard = z.object({ id: z.string().min(1) });
 
 export const oktaGroupGuard = z.looseObject({
   id: z.string().min(1),
