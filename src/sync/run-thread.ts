@@ -4,7 +4,7 @@
  * synchronous and at 100k users stalled the loop for seconds. Same `execute(run, signal)` contract
  * as the in-process executor (run-executor.ts), which the thread runs unchanged.
  *
- * One long-lived thread per run worker, started on the first run and reused; if it dies, the run it
+ * One long-lived thread per run worker, started with the worker (or by the first run) and reused; if it dies, the run it
  * held is recorded as failed and the next run starts a new thread. The thread opens its own store
  * connection (SQLite in WAL mode: the API reads while the thread writes; PostgreSQL: its own pool)
  * and its own SecretBox from the same keys. `onFinished` (scheduler bookkeeping, alerts) runs here,
@@ -165,6 +165,10 @@ export function createRunThread(o: RunThreadOptions) {
   }
 
   return {
+    /** Starts the thread now (it loads its modules and opens its store), so the first run does not wait for it. */
+    warm(): void {
+      if (!closing) thread ??= start();
+    },
     /** Executes the run in the thread; resolves once it is recorded and `onFinished` has run. */
     async execute(run: SyncRunRow, signal: AbortSignal): Promise<void> {
       if (closing) throw new Error('The sync thread is closed.');

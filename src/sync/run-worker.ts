@@ -10,7 +10,7 @@ import type { RunExecutor } from './run-executor.js';
 export interface RunWorkerOptions {
   runs: RunRepository;
   /** Executes a claimed run: in this thread (run-executor.ts) or in a sync thread (run-thread.ts). */
-  executor: Pick<RunExecutor, 'execute'>;
+  executor: Pick<RunExecutor, 'execute'> & { warm?(): void };
   logger: Logger;
   /** Names this worker in `sync_runs.lease_owner` (unique per process). */
   owner: string;
@@ -78,6 +78,8 @@ export function createRunWorker(o: RunWorkerOptions) {
     start() {
       if (running) return;
       running = true;
+      // a sync thread loads its modules and opens its store now, not during the first run (~2-3 s)
+      o.executor.warm?.();
       loop = main();
     },
     /** Wakes the worker now (a run was just queued). */
