@@ -6,7 +6,38 @@ import type { Kysely } from 'kysely';
 import type { Database, UserRow } from '../store/schema.js';
 import { jsonObject } from '../store/json-column.js';
 import type { CurrentGrant, CurrentUser, PlannerInput } from './planner.js';
-import type { MembershipRow } from './plan.js';
+import type { GroupMembers } from './plan.js';
+import { createInterner, membersOf } from './memberships.js';
+
+/** Rows per query when reading memberships: a million rows never sit in memory as row objects at once. */
+const MEMBERSHIP_PAGE = 10_000;
+
+/**
+ * A directory's stored direct memberships, grouped by group, read in pages in primary-key order
+ * (keyset paging: each page starts after the last row of the previous one, through the index).
+ */
+export async function loadMemberships(db: Kysely<Database>, tenantId: string, directoryId: string): Promise<Map<string, GroupMembers>> {
+  const out = new Map<string, GroupMembers>();
+  const intern = createInterner();
+  let after: { group_external_id: string; member_type: 'user' | 'group'; member_external_id: string } | undefined;
+  for (;;) {
+    const last = after;
+    const rows = await db.selectFrom('directory_memberships').select(['group_external_id', 'member_type', 'member_external_id'])
+      .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId)
+      .$if(last !== undefined, (q) => q.where(({ eb, refTuple, tuple }) => eb(
+        refTuple('group_external_id', 'member_type', 'member_external_id'), '>', tuple(last!.group_external_id, last!.member_type, last!.member_external_id),
+      )))
+      .orderBy('group_external_id').orderBy('member_type').orderBy('member_external_id')
+      .limit(MEMBERSHIP_PAGE)
+      .execute();
+    for (const r of rows) {
+      const g = membersOf(out, intern(r.group_external_id));
+      (r.member_type === 'user' ? g.users : g.groups).push(intern(r.member_external_id));
+    }
+    if (rows.length < MEMBERSHIP_PAGE) return out;
+    after = rows[rows.length - 1];
+  }
+}
 
 export const toCurrentUser = (r: Pick<UserRow, 'id' | 'directory_id' | 'external_id' | 'status' | 'email' | 'email_normalized' | 'given_name' | 'family_name' | 'display_name' | 'attributes'>): CurrentUser => ({
   id: r.id, directoryId: r.directory_id, externalId: r.external_id, status: r.status,
@@ -25,8 +56,7 @@ export async function loadCurrentState(db: Kysely<Database>, tenantId: string, d
     .execute();
   const groups = await db.selectFrom('directory_groups').select(['id', 'external_id', 'name', 'hash'])
     .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).execute();
-  const memberships = await db.selectFrom('directory_memberships').select(['group_external_id', 'member_type', 'member_external_id'])
-    .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).execute();
+  const memberships = await loadMemberships(db, tenantId, directoryId);
   const grants = await db.selectFrom('role_grants').select(['id', 'user_id', 'organization_id', 'role_key', 'source', 'mapping_id'])
     .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).where('source', '!=', 'manual').execute();
   const mirror = await db.selectFrom('directory_users').select(['external_id', 'hash'])
@@ -35,7 +65,7 @@ export async function loadCurrentState(db: Kysely<Database>, tenantId: string, d
   return {
     users: users.map(toCurrentUser),
     groups: groups.map((g) => ({ id: g.id, externalId: g.external_id, name: g.name, hash: g.hash })),
-    memberships: memberships.map((m): MembershipRow => ({ groupExternalId: m.group_external_id, memberType: m.member_type, memberExternalId: m.member_external_id })),
+    memberships,
     grants: grants.map((g): CurrentGrant => ({
       id: g.id, userId: g.user_id, organizationId: g.organization_id, roleKey: g.role_key,
       source: g.source === 'group-mapping' ? 'group-mapping' : 'default-role', mappingId: g.mapping_id,

@@ -9,26 +9,25 @@ import { jsonObject } from '../store/json-column.js';
 import type { DeltaChanges, SourceGroup, SourceUser } from '../providers/types.js';
 import type { DirectorySnapshot } from './read-directory.js';
 import { toMirrorUser, toSnapshotGroup } from './read-directory.js';
-import type { MembershipRow } from './plan.js';
+import type { GroupMembers } from './plan.js';
+import { loadMemberships } from './current-state.js';
 
 export async function loadMirrorSnapshot(db: Kysely<Database>, tenantId: string, directoryId: string): Promise<DirectorySnapshot> {
   const users = await db.selectFrom('directory_users').select(['external_id', 'raw', 'hash', 'enabled', 'org_unit_path'])
     .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).execute();
   const groups = await db.selectFrom('directory_groups').select(['external_id', 'name', 'description', 'raw', 'hash'])
     .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).execute();
-  const memberships = await db.selectFrom('directory_memberships').select(['group_external_id', 'member_type', 'member_external_id'])
-    .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).execute();
+  const memberships = await loadMemberships(db, tenantId, directoryId);
   return {
     users: users.map((u) => ({ externalId: u.external_id, enabled: u.enabled === 1, orgUnitPath: u.org_unit_path, raw: jsonObject(u.raw), hash: u.hash })),
     groups: groups.map((g) => ({ externalId: g.external_id, name: g.name, description: g.description, raw: jsonObject(g.raw), hash: g.hash })),
-    memberships: memberships.map((m): MembershipRow => ({ groupExternalId: m.group_external_id, memberType: m.member_type, memberExternalId: m.member_external_id })),
+    memberships,
     duplicates: 0,
   };
 }
 
 const isFullUser = (u: SourceUser | { externalId: string }): u is SourceUser => 'raw' in u;
 const isFullGroup = (g: SourceGroup | { externalId: string }): g is SourceGroup => 'raw' in g;
-const key = (m: MembershipRow) => `${m.groupExternalId}\u0000${m.memberType}\u0000${m.memberExternalId}`;
 
 /** Pure: the snapshot after one complete delta round. Removing a user or group drops its memberships. */
 export function applyDelta(snapshot: DirectorySnapshot, changes: DeltaChanges): DirectorySnapshot {
@@ -49,12 +48,28 @@ export function applyDelta(snapshot: DirectorySnapshot, changes: DeltaChanges): 
       removedGroups.add(c.group.externalId);
     } else if (isFullGroup(c.group)) groups.set(c.group.externalId, toSnapshotGroup(c.group));
   }
-  const memberships = new Map(snapshot.memberships.map((m) => [key(m), m]));
+  // copy on write: only the groups a change touches get new member lists
+  const memberships = new Map(snapshot.memberships);
+  const edited = new Map<string, { users: Set<string>; groups: Set<string> }>();
   for (const c of changes.memberships) {
-    const row: MembershipRow = { groupExternalId: c.groupExternalId, memberType: c.member.type, memberExternalId: c.member.externalId };
-    if (c.removed) memberships.delete(key(row));
-    else memberships.set(key(row), row);
+    let e = edited.get(c.groupExternalId);
+    if (!e) {
+      const m = memberships.get(c.groupExternalId);
+      edited.set(c.groupExternalId, (e = { users: new Set(m?.users), groups: new Set(m?.groups) }));
+    }
+    const set = c.member.type === 'user' ? e.users : e.groups;
+    if (c.removed) set.delete(c.member.externalId);
+    else set.add(c.member.externalId);
   }
-  const alive = (m: MembershipRow) => !removedGroups.has(m.groupExternalId) && !(m.memberType === 'group' ? removedGroups : removedUsers).has(m.memberExternalId);
-  return { users: [...users.values()], groups: [...groups.values()], memberships: [...memberships.values()].filter(alive), duplicates: 0 };
+  for (const [g, e] of edited) memberships.set(g, { users: [...e.users], groups: [...e.groups] });
+  // removing a user or a group drops its memberships (and a removed group's own member list)
+  if (removedUsers.size || removedGroups.size) {
+    for (const [g, m] of memberships) {
+      if (removedGroups.has(g)) memberships.delete(g);
+      else if (m.users.some((u) => removedUsers.has(u)) || m.groups.some((x) => removedGroups.has(x))) {
+        memberships.set(g, { users: m.users.filter((u) => !removedUsers.has(u)), groups: m.groups.filter((x) => !removedGroups.has(x)) } satisfies GroupMembers);
+      }
+    }
+  }
+  return { users: [...users.values()], groups: [...groups.values()], memberships, duplicates: 0 };
 }

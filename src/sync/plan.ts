@@ -40,6 +40,19 @@ export interface MembershipRow {
 
 export type MembershipChange = MembershipRow & { kind: 'add' | 'remove' };
 
+/** The direct members of one group, each id once: users and nested groups. */
+export interface GroupMembers {
+  users: string[];
+  groups: string[];
+}
+
+/**
+ * Every group's direct members, keyed by the group's external id (src/sync/memberships.ts). Read,
+ * scope, planner and mirror pass memberships in this shape: a million memberships are a million
+ * pointers to shared id strings, not a million row objects.
+ */
+export type Memberships = ReadonlyMap<string, GroupMembers>;
+
 export interface GrantTarget {
   organizationId: string;
   roleKey: string;

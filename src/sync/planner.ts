@@ -4,7 +4,7 @@
  * again after applying a plan gives an empty one (tested by property in test/sync/planner*.test.ts).
  */
 import type {
-  DeactivationReason, GrantChange, GrantTarget, GroupChange, MappedValues, MembershipChange, MembershipRow,
+  DeactivationReason, GrantChange, GrantTarget, GroupChange, MappedValues, MembershipChange, Memberships,
   MirrorUser, Plan, RecordError, UserChange,
 } from './plan.js';
 
@@ -36,14 +36,15 @@ export interface PlannerInput {
   /** Users inside the user filter, mapped. */
   users: PlannedUser[];
   groups: Array<{ externalId: string; name: string; description: string | null; raw: Record<string, unknown>; hash: string }>;
-  memberships: MembershipRow[];
+  /** Direct members per group, as read (src/sync/memberships.ts). */
+  memberships: Memberships;
   /** Transitive user members of each mapped source group. */
   expandedMembers: ReadonlyMap<string, ReadonlySet<string>>;
   current: {
     /** Users owned by this directory, plus any other user whose email a directory user maps to. */
     users: CurrentUser[];
     groups: Array<{ id: string; externalId: string; name: string; hash: string }>;
-    memberships: MembershipRow[];
+    memberships: Memberships;
     /** Sync-made grants of this directory (default role and group mappings). */
     grants: CurrentGrant[];
     mirrorHashes: ReadonlyMap<string, string>;
@@ -201,20 +202,37 @@ function planGroups(input: PlannerInput): GroupChange[] {
   return out;
 }
 
-const membershipKey = (m: MembershipRow) => `${m.groupExternalId}\u0000${m.memberType}\u0000${m.memberExternalId}`;
-
-function planMemberships(next: MembershipRow[], current: MembershipRow[]): MembershipChange[] {
-  const before = new Set(current.map(membershipKey));
-  const after = new Set<string>();
-  const out: MembershipChange[] = [];
-  for (const m of next) {
-    const k = membershipKey(m);
-    if (after.has(k)) continue;
-    after.add(k);
-    if (!before.has(k)) out.push({ kind: 'add', ...m });
+/**
+ * Adds (in the order read), then removes (in the order stored), compared group by group: one
+ * short-lived set per group instead of a composite string key per membership.
+ */
+function planMemberships(next: Memberships, current: Memberships): MembershipChange[] {
+  const adds: MembershipChange[] = [];
+  const removes: MembershipChange[] = [];
+  const diff = (groupExternalId: string, memberType: 'user' | 'group', after: readonly string[], before: readonly string[]) => {
+    if (!after.length && !before.length) return;
+    const addsBefore = adds.length;
+    const had = new Set(before);
+    const listed = new Set<string>(); // an id listed twice is added once
+    for (const id of after) {
+      if (listed.has(id)) continue;
+      listed.add(id);
+      if (!had.has(id)) adds.push({ kind: 'add', groupExternalId, memberType, memberExternalId: id });
+    }
+    if (listed.size === had.size && adds.length === addsBefore) return; // same members, possibly reordered
+    for (const id of before) if (!listed.has(id)) removes.push({ kind: 'remove', groupExternalId, memberType, memberExternalId: id });
+  };
+  for (const [g, m] of next) {
+    const c = current.get(g);
+    diff(g, 'user', m.users, c?.users ?? []);
+    diff(g, 'group', m.groups, c?.groups ?? []);
   }
-  for (const m of current) if (!after.has(membershipKey(m))) out.push({ kind: 'remove', ...m });
-  return out;
+  for (const [g, c] of current) {
+    if (next.has(g)) continue;
+    diff(g, 'user', [], c.users);
+    diff(g, 'group', [], c.groups);
+  }
+  return adds.length ? (removes.length ? adds.concat(removes) : adds) : removes;
 }
 
 const grantKey = (ext: string, g: GrantTarget) => `${ext}\u0000${g.organizationId}\u0000${g.roleKey}\u0000${g.source}\u0000${g.mappingId ?? ''}`;

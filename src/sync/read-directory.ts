@@ -5,12 +5,14 @@
 import type { DirectoryConnector, SourceGroup, SourceUser } from '../providers/types.js';
 import { ProviderError } from '../providers/provider-error.js';
 import { contentHash } from '../lib/stable-hash.js';
-import type { MembershipRow, MirrorUser } from './plan.js';
+import type { GroupMembers, MirrorUser } from './plan.js';
+import { countMemberships, createInterner } from './memberships.js';
 
 export interface DirectorySnapshot {
   users: MirrorUser[];
   groups: Array<SourceGroup & { hash: string }>;
-  memberships: MembershipRow[];
+  /** Direct members per group, every listed group present (ids are the users' and groups' own strings). */
+  memberships: Map<string, GroupMembers>;
   /** Records the provider sent twice (across pages): kept once, reported. */
   duplicates: number;
 }
@@ -52,19 +54,28 @@ export async function readDirectory(
   }
 
   progress.phase = 'members';
-  const memberships: MembershipRow[] = [];
+  // one entry per group in listing order (whatever order the concurrent listings finish in), and
+  // member ids replaced by the user's or group's own id string: a user in 30 groups is one string
+  const memberships = new Map<string, GroupMembers>();
+  for (const id of groups.keys()) memberships.set(id, { users: [], groups: [] });
+  const intern = createInterner();
+  const userId = (id: string) => users.get(id)?.externalId ?? intern(id);
+  const groupId = (id: string) => groups.get(id)?.externalId ?? intern(id);
   const ids = [...groups.keys()];
   let next = 0;
   const worker = async () => {
     while (next < ids.length) {
-      const groupId = ids[next++]!;
-      const seen = new Set<string>();
-      for await (const page of connector.listGroupMembers(groupId)) {
+      const id = ids[next++]!;
+      const members = memberships.get(id)!;
+      const seenUsers = new Set<string>();
+      const seenGroups = new Set<string>();
+      for await (const page of connector.listGroupMembers(id)) {
         for (const m of page) {
-          const key = `${m.type}:${m.externalId}`;
-          if (seen.has(key)) { duplicates++; continue; }
-          seen.add(key);
-          memberships.push({ groupExternalId: groupId, memberType: m.type, memberExternalId: m.externalId });
+          const seen = m.type === 'user' ? seenUsers : seenGroups;
+          if (seen.has(m.externalId)) { duplicates++; continue; }
+          seen.add(m.externalId);
+          if (m.type === 'user') members.users.push(userId(m.externalId));
+          else members.groups.push(groupId(m.externalId));
         }
       }
       progress.groupsWithMembersRead++;
@@ -73,7 +84,7 @@ export async function readDirectory(
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 8, ids.length)) }, worker));
 
-  if (users.size === 0 && groups.size > 0 && memberships.length > 0) {
+  if (users.size === 0 && groups.size > 0 && countMemberships(memberships) > 0) {
     throw new ProviderError('invalid_response', 'The directory listed group members but no users: the user list looks incomplete.');
   }
   return { users: [...users.values()], groups: [...groups.values()], memberships, duplicates };

@@ -157,7 +157,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
     const counts = { ...countsOf(plan), requests: connector.stats.requests };
 
     const groupSizes = new Map<string, number>();
-    for (const m of current.memberships) if (m.memberType === 'user') groupSizes.set(m.groupExternalId, (groupSizes.get(m.groupExternalId) ?? 0) + 1);
+    for (const [g, m] of current.memberships) groupSizes.set(g, m.users.length);
     const lastGood = await db.selectFrom('sync_runs').select('counts').where('directory_id', '=', directory.id).where('status', '=', 'succeeded')
       .where('dry_run', '=', 0).orderBy('finished_at', 'desc').limit(1).executeTakeFirst();
     const lastGoodUsersRead = lastGood ? (JSON.parse(lastGood.counts) as { usersRead?: number }).usersRead ?? null : null;

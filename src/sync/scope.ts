@@ -3,35 +3,29 @@
  * (nested groups expanded) and users in the chosen organizational units (with sub-units); a user
  * matching either is in scope. No filter = everyone.
  */
-import type { MembershipRow } from './plan.js';
+import type { Memberships } from './plan.js';
 
 export interface GroupGraph {
   /** Transitive user members of a group (cycles in the directory are tolerated). */
   usersOf(groupExternalId: string): ReadonlySet<string>;
 }
 
-export function createGroupGraph(memberships: MembershipRow[]): GroupGraph {
-  const directUsers = new Map<string, string[]>();
-  const childGroups = new Map<string, string[]>();
-  for (const m of memberships) {
-    const map = m.memberType === 'user' ? directUsers : childGroups;
-    let list = map.get(m.groupExternalId);
-    if (!list) map.set(m.groupExternalId, (list = []));
-    list.push(m.memberExternalId);
-  }
+export function createGroupGraph(memberships: Memberships): GroupGraph {
+  const directUsers = (g: string) => memberships.get(g)?.users ?? [];
+  const childGroups = (g: string) => memberships.get(g)?.groups ?? [];
   const memo = new Map<string, Set<string>>();
   const usersOf = (root: string): Set<string> => {
     const cached = memo.get(root);
     if (cached) return cached;
-    const out = new Set<string>(directUsers.get(root) ?? []);
-    const stack = [...(childGroups.get(root) ?? [])];
+    const out = new Set<string>(directUsers(root));
+    const stack = [...childGroups(root)];
     const visited = new Set([root]);
     while (stack.length) {
       const g = stack.pop()!;
       if (visited.has(g)) continue;
       visited.add(g);
-      for (const u of directUsers.get(g) ?? []) out.add(u);
-      for (const c of childGroups.get(g) ?? []) stack.push(c);
+      for (const u of directUsers(g)) out.add(u);
+      for (const c of childGroups(g)) stack.push(c);
     }
     memo.set(root, out);
     return out;

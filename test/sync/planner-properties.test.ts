@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { plan, type CurrentGrant, type CurrentUser, type PlannedUser, type PlannerInput } from '../../src/sync/planner.js';
 import { createGroupGraph } from '../../src/sync/scope.js';
+import { membershipsFromRows } from '../../src/sync/memberships.js';
 import { isEmptyPlan, type MappedValues, type MembershipRow, type MirrorUser, type Plan } from '../../src/sync/plan.js';
 
 const DIR = 'dir-1';
@@ -54,18 +55,19 @@ const membershipKey = (m: MembershipRow) => `${m.groupExternalId}|${m.memberType
 
 /** The planner input for a snapshot against a world, built the way run-executor.ts and current-state.ts build it. */
 function inputOf(s: Snapshot, w: World): PlannerInput {
-  const graph = createGroupGraph(s.memberships);
+  const memberships = membershipsFromRows(s.memberships);
+  const graph = createGroupGraph(memberships);
   return {
     directoryId: DIR,
     directoryUsers: s.directoryUsers,
     users: s.users,
     groups: s.groups,
-    memberships: s.memberships,
+    memberships,
     expandedMembers: new Map(s.settings.mappings.map((m) => [m.sourceGroupId, graph.usersOf(m.sourceGroupId)])),
     current: {
       users: w.users.filter((u) => u.directoryId === DIR || u.values.emailNormalized !== null),
       groups: w.groups,
-      memberships: w.memberships,
+      memberships: membershipsFromRows(w.memberships),
       grants: w.grants,
       mirrorHashes: new Map(w.mirror),
     },

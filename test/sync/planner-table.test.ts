@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { plan, type CurrentGrant, type CurrentUser, type PlannedUser, type PlannerInput } from '../../src/sync/planner.js';
 import type { MappedValues, MembershipRow, MirrorUser, Plan } from '../../src/sync/plan.js';
+import { membershipsFromRows } from '../../src/sync/memberships.js';
 
 const DIR = 'dir-1';
 const OTHER_DIR = 'dir-2';
@@ -52,7 +53,8 @@ interface Scenario {
   groups?: PlannerInput['groups'];
   memberships?: MembershipRow[];
   expandedMembers?: Record<string, string[]>;
-  current?: Partial<PlannerInput['current']>;
+  /** Stored memberships as rows (the planner takes them grouped). */
+  current?: Partial<Omit<PlannerInput['current'], 'memberships'>> & { memberships?: MembershipRow[] };
   settings?: Partial<PlannerInput['settings']>;
 }
 
@@ -63,16 +65,16 @@ function input(s: Scenario): PlannerInput {
     directoryUsers: source.map(mirrorOf),
     users: source.filter((u) => u.inScope !== false).map(plannedOf),
     groups: s.groups ?? [],
-    memberships: s.memberships ?? [],
+    memberships: membershipsFromRows(s.memberships ?? []),
     expandedMembers: new Map(Object.entries(s.expandedMembers ?? {}).map(([g, us]) => [g, new Set(us)])),
     current: {
       users: [],
       groups: [],
-      memberships: [],
       grants: [],
       // by default the mirror already holds exactly what was read, so mirror changes stay out of the way
       mirrorHashes: new Map(source.map((u) => [u.externalId, mirrorOf(u).hash])),
       ...s.current,
+      memberships: membershipsFromRows(s.current?.memberships ?? []),
     },
     settings: { deactivationBehavior: 'deactivate', defaultGrant: null, mappings: [], ...s.settings },
   };

@@ -5,40 +5,43 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createGroupGraph, createScope, isFiltered } from '../../src/sync/scope.js';
+import { membershipsFromRows } from '../../src/sync/memberships.js';
 import type { MembershipRow } from '../../src/sync/plan.js';
 
 const user = (group: string, id: string): MembershipRow => ({ groupExternalId: group, memberType: 'user', memberExternalId: id });
 const nested = (group: string, child: string): MembershipRow => ({ groupExternalId: group, memberType: 'group', memberExternalId: child });
 const sorted = (s: ReadonlySet<string>) => [...s].sort();
+/** The graph of membership rows, grouped the way the read and the store hand them over. */
+const graphOf = (rows: MembershipRow[]) => createGroupGraph(membershipsFromRows(rows));
 
 describe('createGroupGraph', () => {
   it('expands nested groups to their user members, at any depth', () => {
-    const graph = createGroupGraph([user('all', 'a'), nested('all', 'eng'), user('eng', 'b'), nested('eng', 'eng-emea'), user('eng-emea', 'c'), user('other', 'd')]);
+    const graph = graphOf([user('all', 'a'), nested('all', 'eng'), user('eng', 'b'), nested('eng', 'eng-emea'), user('eng-emea', 'c'), user('other', 'd')]);
     expect(sorted(graph.usersOf('all'))).toEqual(['a', 'b', 'c']);
     expect(sorted(graph.usersOf('eng'))).toEqual(['b', 'c']);
     expect(sorted(graph.usersOf('eng-emea'))).toEqual(['c']);
   });
 
   it('tolerates cycles, including a group that contains itself', () => {
-    const graph = createGroupGraph([nested('a', 'b'), nested('b', 'c'), nested('c', 'a'), user('a', 'u1'), user('c', 'u3'), nested('self', 'self'), user('self', 'u9')]);
+    const graph = graphOf([nested('a', 'b'), nested('b', 'c'), nested('c', 'a'), user('a', 'u1'), user('c', 'u3'), nested('self', 'self'), user('self', 'u9')]);
     for (const g of ['a', 'b', 'c']) expect(sorted(graph.usersOf(g))).toEqual(['u1', 'u3']);
     expect(sorted(graph.usersOf('self'))).toEqual(['u9']);
   });
 
   it('does not confuse a user and a group that share an id', () => {
-    const graph = createGroupGraph([user('g1', 'x'), nested('g2', 'x'), user('x', 'y')]);
+    const graph = graphOf([user('g1', 'x'), nested('g2', 'x'), user('x', 'y')]);
     expect(sorted(graph.usersOf('g1'))).toEqual(['x']);
     expect(sorted(graph.usersOf('g2'))).toEqual(['y']);
   });
 
   it('gives an empty set for an unknown or empty group', () => {
-    const graph = createGroupGraph([nested('parent', 'empty')]);
+    const graph = graphOf([nested('parent', 'empty')]);
     expect(graph.usersOf('nope').size).toBe(0);
     expect(graph.usersOf('parent').size).toBe(0);
   });
 
   it('counts a user reached by several paths once', () => {
-    const graph = createGroupGraph([nested('top', 'l'), nested('top', 'r'), user('l', 'u'), user('r', 'u'), user('top', 'u')]);
+    const graph = graphOf([nested('top', 'l'), nested('top', 'r'), user('l', 'u'), user('r', 'u'), user('top', 'u')]);
     expect(sorted(graph.usersOf('top'))).toEqual(['u']);
   });
 
@@ -49,7 +52,7 @@ describe('createGroupGraph', () => {
       fc.record({ groupExternalId: fc.constantFrom(...groups), memberType: fc.constant('group' as const), memberExternalId: fc.constantFrom(...groups) }),
     );
     fc.assert(fc.property(fc.array(row, { maxLength: 25 }), (rows) => {
-      const graph = createGroupGraph(rows);
+      const graph = graphOf(rows);
       for (const root of groups) {
         // reachable groups by fixed point, then their direct users
         const reach = new Set([root]);
@@ -65,7 +68,7 @@ describe('createGroupGraph', () => {
 });
 
 describe('createScope', () => {
-  const graph = createGroupGraph([user('sales', 'in-sales'), nested('sales', 'sales-emea'), user('sales-emea', 'in-emea'), user('eng', 'in-eng')]);
+  const graph = graphOf([user('sales', 'in-sales'), nested('sales', 'sales-emea'), user('sales-emea', 'in-emea'), user('eng', 'in-eng')]);
   const u = (externalId: string, orgUnitPath: string | null = null) => ({ externalId, orgUnitPath });
 
   it('has everyone in scope when there is no filter', () => {

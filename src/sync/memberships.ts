@@ -1,0 +1,56 @@
+/**
+ * Direct group memberships, grouped by group: each group's user and nested-group member ids. At a
+ * million memberships one object per membership (plus a composite key to diff it) cost hundreds of
+ * MiB; a list of ids per group costs one pointer per membership when the ids are shared strings.
+ */
+import type { GroupMembers, MembershipRow, Memberships } from './plan.js';
+
+/**
+ * Keeps one copy of each id string. Ids decoded from JSON pages or database rows are new strings
+ * every time; the same user id appears in dozens of groups.
+ */
+export function createInterner(known?: Iterable<string>): (s: string) => string {
+  const seen = new Map<string, string>();
+  if (known) for (const s of known) seen.set(s, s);
+  return (s) => {
+    const had = seen.get(s);
+    if (had !== undefined) return had;
+    seen.set(s, s);
+    return s;
+  };
+}
+
+/** The (empty) member lists of a group, created on first use. */
+export function membersOf(memberships: Map<string, GroupMembers>, groupExternalId: string): GroupMembers {
+  let g = memberships.get(groupExternalId);
+  if (!g) memberships.set(groupExternalId, (g = { users: [], groups: [] }));
+  return g;
+}
+
+/** Grouped memberships from rows in any order; a repeated row is kept once (small inputs: tests, deltas). */
+export function membershipsFromRows(rows: Iterable<MembershipRow>): Map<string, GroupMembers> {
+  const out = new Map<string, GroupMembers>();
+  const seen = new Set<string>();
+  for (const r of rows) {
+    const key = `${r.groupExternalId}\u0000${r.memberType}\u0000${r.memberExternalId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const g = membersOf(out, r.groupExternalId);
+    (r.memberType === 'user' ? g.users : g.groups).push(r.memberExternalId);
+  }
+  return out;
+}
+
+/** One row per membership (tests, small inputs). */
+export function* membershipRows(memberships: Memberships): Generator<MembershipRow> {
+  for (const [groupExternalId, m] of memberships) {
+    for (const id of m.users) yield { groupExternalId, memberType: 'user', memberExternalId: id };
+    for (const id of m.groups) yield { groupExternalId, memberType: 'group', memberExternalId: id };
+  }
+}
+
+export function countMemberships(memberships: Memberships): number {
+  let n = 0;
+  for (const m of memberships.values()) n += m.users.length + m.groups.length;
+  return n;
+}
