@@ -9,11 +9,17 @@
  * ms with the thread, 343-403 ms with ACCESSIQ_SYNC_THREAD=0 (in-process); the benchmark
  * (bench/service-process.ts, emulator in its own process) carries the event-loop lag target.
  */
+import { randomBytes } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINES } from '../support/databases.js';
+import { ENGINES, createTestDatabase } from '../support/databases.js';
 import { oktaAdapter, type StartedEmulator } from '../support/provider-adapters.js';
 import { startTestService, type TestService } from '../support/test-service.js';
+import { createApiClient } from '../support/api-client.js';
+import { startService } from '../../src/service.js';
+import { loadConfig } from '../../src/config.js';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- API bodies, asserted field by field
 
@@ -83,4 +89,32 @@ for (const engine of ENGINES) {
       expect(d.body.lastSyncAt).toBeTruthy();
     }, 300_000);
   });
+
+  it(`the thread's log lines are written by the service's logger, at its level (${engine})`, async () => {
+    const db = await createTestDatabase(engine);
+    const emu = await oktaAdapter.start({ users: 50, groups: 4 });
+    const lines: Array<Record<string, unknown>> = [];
+    const stream = new Writable({ write(chunk: Buffer, _e, cb) { for (const l of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>); cb(); } });
+    const adminToken = `test-${randomBytes(8).toString('hex')}`;
+    const svc = await startService(loadConfig({
+      PORT: '0', ACCESSIQ_DATA_DIR: db.dataDir, ACCESSIQ_ADMIN_TOKEN: adminToken, ACCESSIQ_ALLOW_INSECURE_ENDPOINTS: '1', ACCESSIQ_SECRET_KEY: randomBytes(32).toString('base64'),
+      ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
+    }), { logger: pino({ level: 'warn' }, stream), scheduler: false, workerPollMs: 50, connectorContext: { retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 5000 } } });
+    try {
+      const api = createApiClient(svc.url, adminToken);
+      const d = await api.post('/api/v1/directories', { name: 'Okta', provider: 'okta', credentials: emu.badCredentials });
+      expect(d.status, JSON.stringify(d.body)).toBe(201);
+      const run = await api.sync(d.body.id);
+      expect(run.status).toBe('failed');
+      // logged by the executor in the thread ('sync run failed', warn), written here with this process's pid
+      const failed = lines.filter((l) => l.msg === 'sync run failed');
+      expect(failed).toEqual([expect.objectContaining({ level: 40, runId: run.id, directoryId: d.body.id, code: run.error.code, pid: process.pid })]);
+      // below the logger's level: the thread did not send it ('sync run finished' is info)
+      expect(lines.filter((l) => typeof l.level === 'number' && l.level < 40)).toEqual([]);
+    } finally {
+      await svc.close();
+      await emu.emulator.close();
+      await db.drop();
+    }
+  }, 120_000);
 }
