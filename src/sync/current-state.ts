@@ -16,7 +16,7 @@ const MEMBERSHIP_PAGE = 10_000;
  * A directory's stored direct memberships, grouped by group, read in pages in primary-key order
  * (keyset paging: each page starts after the last row of the previous one, through the index).
  */
-export async function loadMemberships(db: Kysely<Database>, tenantId: string, directoryId: string): Promise<Map<string, GroupMembers>> {
+export async function loadMemberships(db: Kysely<Database>, tenantId: string, directoryId: string, pageSize = MEMBERSHIP_PAGE): Promise<Map<string, GroupMembers>> {
   const out = new Map<string, GroupMembers>();
   const intern = createInterner();
   let after: { group_external_id: string; member_type: 'user' | 'group'; member_external_id: string } | undefined;
@@ -28,13 +28,13 @@ export async function loadMemberships(db: Kysely<Database>, tenantId: string, di
         refTuple('group_external_id', 'member_type', 'member_external_id'), '>', tuple(last!.group_external_id, last!.member_type, last!.member_external_id),
       )))
       .orderBy('group_external_id').orderBy('member_type').orderBy('member_external_id')
-      .limit(MEMBERSHIP_PAGE)
+      .limit(pageSize)
       .execute();
     for (const r of rows) {
       const g = membersOf(out, intern(r.group_external_id));
       (r.member_type === 'user' ? g.users : g.groups).push(intern(r.member_external_id));
     }
-    if (rows.length < MEMBERSHIP_PAGE) return out;
+    if (rows.length < pageSize) return out;
     after = rows[rows.length - 1];
   }
 }

@@ -417,6 +417,29 @@ describe('planner: groups, memberships, mirror', () => {
     expect(p.memberships).toEqual([{ kind: 'add', ...asGroup }, { kind: 'remove', ...asUser }]);
   });
 
+  it('compares member sets, not orders: a group read in another order, or listed empty, changes nothing', () => {
+    const p = plan({
+      ...input({}),
+      memberships: new Map([['g1', { users: ['c', 'a', 'b'], groups: ['g2'] }], ['g-empty', { users: [], groups: [] }]]),
+      current: { ...input({}).current, memberships: new Map([['g1', { users: ['a', 'b', 'c'], groups: ['g2'] }]]) },
+    });
+    expect(p.memberships).toEqual([]);
+  });
+
+  it('adds an id listed twice in a group once, and removes the members of a group no longer read', () => {
+    const p = plan({
+      ...input({}),
+      memberships: new Map([['g1', { users: ['a', 'a', 'b'], groups: [] }]]),
+      current: { ...input({}).current, memberships: new Map([['g1', { users: ['b', 'c'], groups: [] }], ['gone', { users: ['a'], groups: ['g1'] }]]) },
+    });
+    expect(p.memberships).toEqual([
+      { kind: 'add', groupExternalId: 'g1', memberType: 'user', memberExternalId: 'a' },
+      { kind: 'remove', groupExternalId: 'g1', memberType: 'user', memberExternalId: 'c' },
+      { kind: 'remove', groupExternalId: 'gone', memberType: 'user', memberExternalId: 'a' },
+      { kind: 'remove', groupExternalId: 'gone', memberType: 'group', memberExternalId: 'g1' },
+    ]);
+  });
+
   it('upserts only mirror records whose hash changed (in scope or not) and deletes the ones no longer read', () => {
     const p = run({
       source: [{ externalId: 'same', hash: 'h1' }, { externalId: 'changed', hash: 'h2' }, { externalId: 'new', hash: 'h1', inScope: false }],

@@ -1,0 +1,55 @@
+/**
+ * Stored memberships are read in keyset pages (a million rows never sit in memory as row objects):
+ * every row comes back exactly once, grouped by group, on SQLite and PostgreSQL alike — including
+ * ids whose order differs between byte order and a PostgreSQL collation.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
+import { openStore, type Store } from '../../src/store/database.js';
+import { createTenantRepository } from '../../src/store/repositories/tenant-repository.js';
+import { createDirectoryRepository } from '../../src/store/repositories/directory-repository.js';
+import { directorySettingsGuard } from '../../src/domain/directory-settings.js';
+import { loadMemberships } from '../../src/sync/current-state.js';
+import { membershipRows } from '../../src/sync/memberships.js';
+import type { MembershipRow } from '../../src/sync/plan.js';
+
+const GROUPS = ['g-a', 'G-b', 'g_c', 'g c', 'Ärzte', 'z'];
+const MEMBERS = ['u1', 'U2', 'u-3', 'u 4', 'ü5', 'u10', 'g-a', 'z'];
+const key = (m: MembershipRow) => `${m.groupExternalId}|${m.memberType}|${m.memberExternalId}`;
+
+describe.each(ENGINES)('loadMemberships (%s)', (engine) => {
+  let testDb: TestDatabase;
+  let store: Store;
+  let tenantId: string;
+  let directoryId: string;
+  const rows: MembershipRow[] = [];
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase(engine);
+    store = await openStore({ databaseUrl: testDb.databaseUrl, dataDir: testDb.dataDir });
+    ({ tenantId } = await createTenantRepository(store.db).create('Acme'));
+    const directories = createDirectoryRepository(store.db);
+    const settings = directorySettingsGuard.parse({});
+    directoryId = (await directories.create(tenantId, { name: 'one', provider: 'okta', credentialsEncrypted: 'x', settings })).id;
+    const otherId = (await directories.create(tenantId, { name: 'two', provider: 'okta', credentialsEncrypted: 'x', settings })).id;
+    GROUPS.forEach((g, i) => MEMBERS.forEach((m, j) => {
+      if ((i + j) % 3 === 0) return; // groups of different sizes
+      rows.push({ groupExternalId: g, memberType: (i + j) % 4 === 1 ? 'group' : 'user', memberExternalId: m });
+    }));
+    const toRow = (dir: string) => (m: MembershipRow) => ({ tenant_id: tenantId, directory_id: dir, group_external_id: m.groupExternalId, member_type: m.memberType, member_external_id: m.memberExternalId });
+    await store.db.insertInto('directory_memberships').values(rows.map(toRow(directoryId))).execute();
+    await store.db.insertInto('directory_memberships').values(rows.slice(0, 5).map((m) => toRow(otherId)({ ...m, memberExternalId: `other-${m.memberExternalId}` }))).execute();
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await testDb?.drop();
+  });
+
+  it.each([1, 2, 3, 7, 1000])('returns every row once with pages of %i', async (pageSize) => {
+    const loaded = await loadMemberships(store.db, tenantId, directoryId, pageSize);
+    const got = [...membershipRows(loaded)].map(key).sort();
+    expect(got).toEqual(rows.map(key).sort());
+    expect(new Set(got).size).toBe(got.length);
+  });
+});
