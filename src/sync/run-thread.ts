@@ -57,6 +57,8 @@ export interface RunThreadOptions {
   logger: Logger;
   connectorContext?: ConnectorContext;
   onFinished?: RunExecutorDeps['onFinished'];
+  /** The thread's old-generation heap limit (default: the service's own, a 100k-user plan lives there). */
+  maxHeapMb?: number;
 }
 
 interface Pending {
@@ -86,8 +88,7 @@ export function createRunThread(o: RunThreadOptions) {
     // run-thread-boot.mjs registers tsx's loader in the thread, then loads run-thread-entry.ts
     const w = new Worker(new URL('./run-thread-boot.mjs', import.meta.url), {
       workerData: data, name: 'accessiq-sync',
-      // the thread's heap may grow as large as the service's (a 100k-user plan lives there now)
-      resourceLimits: { maxOldGenerationSizeMb: Math.floor(getHeapStatistics().heap_size_limit / 1024 / 1024) },
+      resourceLimits: { maxOldGenerationSizeMb: o.maxHeapMb ?? Math.floor(getHeapStatistics().heap_size_limit / 1024 / 1024) },
     });
     let crash: Error | null = null;
     w.on('message', (m: FromThread) => onMessage(w, m));
