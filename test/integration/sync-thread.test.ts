@@ -106,9 +106,10 @@ for (const engine of ENGINES) {
       expect(d.status, JSON.stringify(d.body)).toBe(201);
       const run = await api.sync(d.body.id);
       expect(run.status).toBe('failed');
-      // logged by the executor in the thread ('sync run failed', warn), written here with this process's pid
-      const failed = lines.filter((l) => l.msg === 'sync run failed');
-      expect(failed).toEqual([expect.objectContaining({ level: 40, runId: run.id, directoryId: d.body.id, code: run.error.code, pid: process.pid })]);
+      // logged by the executor in the thread ('sync run failed', warn), written here with this process's pid;
+      // the line crosses threads asynchronously, so it may arrive just after the run reads as failed
+      await expect.poll(() => lines.filter((l) => l.msg === 'sync run failed'), { timeout: 10_000, interval: 20 })
+        .toEqual([expect.objectContaining({ level: 40, runId: run.id, directoryId: d.body.id, code: run.error.code, pid: process.pid })]);
       // below the logger's level: the thread did not send it ('sync run finished' is info)
       expect(lines.filter((l) => typeof l.level === 'number' && l.level < 40)).toEqual([]);
     } finally {
