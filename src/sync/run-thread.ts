@@ -97,8 +97,9 @@ export function createRunThread(o: RunThreadOptions) {
       if (thread === w) thread = null;
       const lost = [...pending.entries()];
       pending.clear();
-      if (!lost.length) return;
       const reason = crash?.message ?? `the sync thread exited with code ${code}`;
+      // an idle thread that dies (it could not load, say) is replaced by the next run: say so now
+      if (!lost.length && !closing) logger.error({ err: reason }, 'the sync thread stopped; the next run starts a new one');
       for (const [, p] of lost) void recordLost(p, reason).then(p.resolve, p.reject);
     });
     // an idle thread does not keep the process alive; a run in progress is awaited by the run worker
