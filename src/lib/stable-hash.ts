@@ -1,25 +1,43 @@
 import { createHash } from 'node:crypto';
 
-/** JSON with object keys sorted, so equal records hash equally whatever the provider's key order. */
-export function stableStringify(value: unknown): string {
+/**
+ * JSON with object keys sorted, so equal records hash equally whatever the provider's key order.
+ * Keys listed in `skip` are left out of the outermost object only. Built by concatenation (no
+ * entry arrays per object): it runs over every user and group record of every read.
+ */
+export function stableStringify(value: unknown, skip?: ReadonlySet<string>): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + stableStringify(value[i]);
+    return out + ']';
+  }
+  const record = value as Record<string, unknown>;
+  // plain string comparison (UTF-16 code units), the same order as `a < b`
+  const keys = Object.keys(record).sort();
+  let out = '{';
+  for (const k of keys) {
+    const v = record[k];
+    if (v === undefined || skip?.has(k)) continue;
+    out += (out.length > 1 ? ',' : '') + JSON.stringify(k) + ':' + stableStringify(v);
+  }
+  return out + '}';
 }
 
 /** A content hash of a record minus fields that change without meaning (logins, etags, links). */
 export function contentHash(value: unknown, volatileKeys: ReadonlySet<string> = VOLATILE_KEYS): string {
-  return createHash('sha1').update(stableStringify(strip(value, volatileKeys))).digest('base64url');
+  return createHash('sha1').update(stableStringify(value, volatileKeys)).digest('base64url');
 }
 
-export const VOLATILE_KEYS: ReadonlySet<string> = new Set(['lastLogin', 'lastLoginTime', 'signInActivity', 'etag', '@odata.etag', '_links', 'lastUpdated', 'passwordChanged', 'lastPasswordChangeDateTime']);
+export const VOLATILE_KEYS: ReadonlySet<string> = new Set(['lastLogin', 'lastLoginTime', 'signInActivity', 'etag', '@odata.etag', '_links', 'lastUpdated', 'lastMembershipUpdated', 'passwordChanged', 'lastPasswordChangeDateTime']);
 
-function strip(value: unknown, keys: ReadonlySet<string>): unknown {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (!keys.has(k)) out[k] = v;
-  return out;
+/** A provider's record without its volatile top-level fields (the same object when it has none). */
+export function withoutVolatile(raw: Record<string, unknown>, volatileKeys: ReadonlySet<string> = VOLATILE_KEYS): Record<string, unknown> {
+  let out: Record<string, unknown> | undefined;
+  for (const k of volatileKeys) {
+    if (!(k in raw)) continue;
+    out ??= { ...raw };
+    delete out[k];
+  }
+  return out ?? raw;
 }

@@ -85,11 +85,22 @@ export async function applyPlan(db: Kysely<Database>, plan: Plan, log: LogEntry[
       rows += batch.length;
       await yieldToLoop();
     }
+    // removes: one statement per group and member type (chunked), not one per membership
+    const removes = new Map<string, { group: string; type: 'user' | 'group'; ids: string[] }>();
     for (const m of plan.memberships) {
       if (m.kind !== 'remove') continue;
-      await tx.deleteFrom('directory_memberships').where('directory_id', '=', directoryId).where('group_external_id', '=', m.groupExternalId)
-        .where('member_type', '=', m.memberType).where('member_external_id', '=', m.memberExternalId).execute();
-      rows++;
+      const key = `${m.memberType}\u0000${m.groupExternalId}`;
+      let r = removes.get(key);
+      if (!r) removes.set(key, (r = { group: m.groupExternalId, type: m.memberType, ids: [] }));
+      r.ids.push(m.memberExternalId);
+    }
+    for (const r of removes.values()) {
+      for (const batch of chunks(r.ids)) {
+        await tx.deleteFrom('directory_memberships').where('directory_id', '=', directoryId).where('group_external_id', '=', r.group)
+          .where('member_type', '=', r.type).where('member_external_id', 'in', batch).execute();
+        rows += batch.length;
+      }
+      await yieldToLoop();
     }
 
     // users

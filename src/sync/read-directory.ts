@@ -4,7 +4,7 @@
  */
 import type { DirectoryConnector, SourceGroup, SourceUser } from '../providers/types.js';
 import { ProviderError } from '../providers/provider-error.js';
-import { contentHash } from '../lib/stable-hash.js';
+import { contentHash, withoutVolatile } from '../lib/stable-hash.js';
 import type { GroupMembers, MirrorUser } from './plan.js';
 import { countMemberships, createInterner } from './memberships.js';
 
@@ -90,10 +90,11 @@ export async function readDirectory(
   return { users: [...users.values()], groups: [...groups.values()], memberships, duplicates };
 }
 
+/** Volatile fields of the provider's record (logins, etags, links) are left out of the hash: a login is not a change. */
 export function toSnapshotGroup(g: SourceGroup): SourceGroup & { hash: string } {
-  return { ...g, hash: contentHash({ name: g.name, description: g.description ?? null, raw: g.raw }) };
+  return { ...g, hash: contentHash({ name: g.name, description: g.description ?? null, raw: withoutVolatile(g.raw) }) };
 }
 
 export function toMirrorUser(u: SourceUser): MirrorUser {
-  return { externalId: u.externalId, enabled: u.enabled, orgUnitPath: u.orgUnitPath ?? null, raw: u.raw, hash: contentHash({ raw: u.raw, enabled: u.enabled, ou: u.orgUnitPath ?? null }) };
+  return { externalId: u.externalId, enabled: u.enabled, orgUnitPath: u.orgUnitPath ?? null, raw: u.raw, hash: contentHash({ raw: withoutVolatile(u.raw), enabled: u.enabled, ou: u.orgUnitPath ?? null }) };
 }

@@ -1,0 +1,55 @@
+/**
+ * Content hashes of the mirror: key order does not matter, volatile fields of the provider's record
+ * (logins, etags, links, timestamps) do not count as changes, anything else does.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { stableStringify } from '../../src/lib/stable-hash.js';
+import { toMirrorUser, toSnapshotGroup } from '../../src/sync/read-directory.js';
+
+/** The straightforward definition stableStringify must agree with. */
+function reference(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(reference).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${reference(v)}`).join(',')}}`;
+}
+
+const shuffled = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).reverse());
+
+describe('stableStringify', () => {
+  it('is JSON with sorted keys, undefined members left out', () => {
+    fc.assert(fc.property(fc.jsonValue(), (v) => {
+      expect(stableStringify(v)).toBe(reference(v));
+      expect(JSON.parse(stableStringify(v))).toEqual(JSON.parse(JSON.stringify(v)));
+    }), { numRuns: 300 });
+    expect(stableStringify({ b: 1, a: undefined, c: [undefined, { z: 1, y: 2 }] })).toBe('{"b":1,"c":[null,{"y":2,"z":1}]}');
+  });
+
+  it('skips the given keys of the outermost object only', () => {
+    expect(stableStringify({ etag: 1, a: { etag: 2 } }, new Set(['etag']))).toBe('{"a":{"etag":2}}');
+  });
+});
+
+describe('mirror hashes', () => {
+  const okta = { id: '00u1', status: 'ACTIVE', profile: { login: 'a@x.test', firstName: 'Ann' }, lastLogin: '2026-01-01T00:00:00.000Z', lastUpdated: '2026-01-01T00:00:00.000Z', _links: { self: { href: 'https://x/1' } } };
+  const hash = (raw: Record<string, unknown>, enabled = true) => toMirrorUser({ externalId: '00u1', enabled, raw }).hash;
+
+  it('ignores key order and volatile fields, and keeps the record itself whole', () => {
+    expect(hash(shuffled(okta))).toBe(hash(okta));
+    expect(hash({ ...okta, lastLogin: '2026-02-02T00:00:00.000Z', lastUpdated: '2026-02-02T00:00:00.000Z', _links: {} })).toBe(hash(okta));
+    expect(toMirrorUser({ externalId: '00u1', enabled: true, raw: okta }).raw).toBe(okta);
+  });
+
+  it('changes with the profile, the status or the org unit', () => {
+    expect(hash({ ...okta, profile: { ...okta.profile, firstName: 'Anne' } })).not.toBe(hash(okta));
+    expect(hash(okta, false)).not.toBe(hash(okta));
+    expect(toMirrorUser({ externalId: '00u1', enabled: true, orgUnitPath: '/Sales', raw: okta }).hash).not.toBe(hash(okta));
+  });
+
+  it('hashes groups by name, description and record, not by their membership timestamp', () => {
+    const g = { externalId: '00g1', name: 'Eng', description: null, raw: { id: '00g1', lastMembershipUpdated: '2026-01-01', profile: { name: 'Eng' } } };
+    expect(toSnapshotGroup({ ...g, raw: { ...g.raw, lastMembershipUpdated: '2026-03-03' } }).hash).toBe(toSnapshotGroup(g).hash);
+    expect(toSnapshotGroup({ ...g, name: 'Engineering' }).hash).not.toBe(toSnapshotGroup(g).hash);
+  });
+});
