@@ -9,7 +9,8 @@
  *   npm run bench                      100,000 users / 10,000 groups (~1M memberships), ~15+ min
  *   npm run bench -- --quick           2,000 users / 200 groups, each provider on one database (alternating),
  *                                      throttled: 1,000 users, floor ~8 s (the CI smoke check, ~1 min)
- *   options: --users N --groups N --seed N --providers okta,entra --dbs sqlite --no-throttled
+ *   npm run bench -- --quick --only-throttled   only the throttled run (~30 s), results in bench/results/throttled.json
+ *   options: --users N --groups N --seed N --providers okta,entra --dbs sqlite --no-throttled --only-throttled
  *            --throttled-users N --throttled-groups N --throttled-seconds S --profile (CPU profiles of
  *            the service process in bench/results/profiles)
  */
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     users: { type: 'string' }, groups: { type: 'string' }, seed: { type: 'string', default: '1' },
     providers: { type: 'string', default: 'okta,entra,google' }, dbs: { type: 'string', default: 'sqlite,postgres' },
     'no-throttled': { type: 'boolean', default: false },
+    'only-throttled': { type: 'boolean', default: false },
     'throttled-users': { type: 'string' }, 'throttled-groups': { type: 'string' }, 'throttled-seconds': { type: 'string' },
     profile: { type: 'boolean', default: false },
   },
@@ -57,7 +59,7 @@ const scenarios: ScenarioResult[] = [];
 const throttled: ThrottledResult[] = [];
 let failures = 0;
 
-for (const [i, provider] of providers.entries()) {
+for (const [i, provider] of (values['only-throttled'] ? [] : providers).entries()) {
   // the floor: once per provider, on a fresh emulator (every database's table compares against it);
   // reading changes nothing, so the first table goes on with the same emulator
   let emulator: StartedEmulator | undefined = await startEmulator(provider, size);
@@ -78,7 +80,7 @@ for (const [i, provider] of providers.entries()) {
   }
 }
 
-if (!values['no-throttled']) {
+if (!values['no-throttled'] || values['only-throttled']) {
   for (const provider of providers) {
     const t = await runThrottled({ provider, engine: engines[0] ?? 'sqlite', size: throttledSize, targetMs: throttledMs, select, log });
     if (t.failed) failures++;
@@ -87,7 +89,8 @@ if (!values['no-throttled']) {
   console.log(`\n${throttledTable(throttled, throttledMs)}`);
 }
 
-const file = path.join(ROOT, 'bench/results/latest.json');
+// a throttled-only run does not overwrite the full results
+const file = path.join(ROOT, `bench/results/${values['only-throttled'] ? 'throttled' : 'latest'}.json`);
 writeJson(file, { startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, quick, size, throttledSize, throttledMs, scenarios, throttled });
 console.log(`\n${failures ? `${failures} run(s) FAILED` : 'all syncs succeeded'} · ${((Date.now() - started) / 1000).toFixed(0)} s · results in ${path.relative(process.cwd(), file)}`);
 process.exitCode = failures ? 1 : 0;

@@ -53,7 +53,14 @@ export async function runThrottled(o: { provider: Provider; engine: Engine; size
   const emulator = await startEmulator(provider, size, limit);
   let service: Awaited<ReturnType<typeof startServiceProcess>> | undefined;
   try {
-    service = await startServiceProcess(engine);
+    // the connectors are told the scaled window, as they would know the published one (see
+    // docs/decisions.md, "Client-side rate pacing"); the budget they still learn from the provider
+    process.env.ACCESSIQ_RATE_WINDOW_MS = String(windowMs);
+    try {
+      service = await startServiceProcess(engine);
+    } finally {
+      delete process.env.ACCESSIQ_RATE_WINDOW_MS;
+    }
     const dir = await createDirectory(service.api, provider, emulator.credentials);
     await emulator.helper.call('resetStatuses');
     result.sync = await measuredSync(service.helper, service.api, dir, { full: true });

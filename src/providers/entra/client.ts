@@ -8,6 +8,7 @@ import { X509Certificate, createHash, createPrivateKey, randomUUID } from 'node:
 import { SignJWT, decodeJwt } from 'jose';
 import { createHttpClient } from '../http/http-client.js';
 import type { HttpClient } from '../http/http-client.js';
+import { configuredWindowMs, createRateLimiter } from '../http/rate-limiter.js';
 import { ProviderError } from '../provider-error.js';
 import type { ConnectorContext, ConnectorStats } from '../types.js';
 import { entraEndpoints, graphUrlOf, tokenUrlOf } from './credentials.js';
@@ -75,6 +76,8 @@ export function createEntraClient(credentials: EntraCredentials, ctx: ConnectorC
         }
       },
       toError: graphError,
+      // Graph's budget is per app and tenant: one bucket, learned from the first 429 and its Retry-After
+      rateLimit: { limiter: createRateLimiter({ windowMs: configuredWindowMs() }) },
     },
     ctx,
   );

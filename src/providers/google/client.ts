@@ -8,6 +8,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { createHttpClient, sleep, type HttpClient, type HttpResponse } from '../http/http-client.js';
+import { configuredWindowMs, createRateLimiter } from '../http/rate-limiter.js';
 import { retryAfterMs } from '../http/retry-after.js';
 import { ProviderError } from '../provider-error.js';
 import type { ConnectorContext, ConnectorStats } from '../types.js';
@@ -99,6 +100,8 @@ export function createGoogleClient(credentials: GoogleCredentials, ctx: Connecto
         return null;
       },
       toError: (res) => directoryError(res, { ...delegation, customer }),
+      // the per-minute quota: one bucket, learned from the first quota error (403 or 429, no Retry-After)
+      rateLimit: { limiter: createRateLimiter({ windowMs: configuredWindowMs() }), isThrottle: isQuotaError },
     },
     httpCtx,
   );

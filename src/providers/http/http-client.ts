@@ -6,6 +6,7 @@
  */
 import { ProviderError } from '../provider-error.js';
 import type { ConnectorContext, ConnectorStats } from '../types.js';
+import type { RateLimiter, RateSignal } from './rate-limiter.js';
 import { retryAfterMs } from './retry-after.js';
 
 export interface HttpRequest {
@@ -34,6 +35,18 @@ export interface HttpClientHooks {
   retryDelay?: (res: HttpResponse, attempt: number, backoffMs: number) => number | null;
   /** Turns a final non-2xx response into the ProviderError the admin sees. */
   toError: (res: HttpResponse) => ProviderError;
+  /** Client-side pacing shared by all requests of the connector (see rate-limiter.ts). */
+  rateLimit?: RateLimitHooks;
+}
+
+export interface RateLimitHooks {
+  limiter: RateLimiter;
+  /** The provider's rate-limit bucket of a URL (default: one bucket). */
+  bucket?: (url: string) => string;
+  /** True when the response says the budget is spent (default: status 429). */
+  isThrottle?: (res: HttpResponse) => boolean;
+  /** What the response says of the budget (default: Retry-After on a throttle). */
+  signal?: (res: HttpResponse, throttled: boolean) => RateSignal;
 }
 
 export interface HttpClient {
@@ -91,14 +104,29 @@ export function createHttpClient(hooks: HttpClientHooks, ctx: ConnectorContext =
     return res;
   }
 
+  const rl = hooks.rateLimit;
+  const bucketOf = (url: string) => rl?.bucket?.(url) ?? '*';
+  const isThrottle = (res: HttpResponse) => (rl?.isThrottle ? rl.isThrottle(res) : res.status === 429);
+  const signalOf = (res: HttpResponse, throttled: boolean): RateSignal => {
+    if (rl?.signal) return rl.signal(res, throttled);
+    const after = throttled ? retryAfterMs(res.headers) : null;
+    return after == null ? {} : { resetInMs: after };
+  };
+
   async function send(req: HttpRequest): Promise<HttpResponse> {
     let refreshed = false;
     for (let attempt = 1; ; attempt++) {
+      const ticket = rl ? await rl.limiter.acquire(bucketOf(req.url), ctx.signal) : null;
       stats.requests++;
       let res: HttpResponse;
       try {
         res = await attemptOnce(req);
+        if (rl && ticket) {
+          const throttled = isThrottle(res);
+          rl.limiter.observe(ticket, throttled ? 429 : res.status, signalOf(res, throttled));
+        }
       } catch (e) {
+        if (rl && ticket) rl.limiter.release(ticket);
         if (ctx.signal?.aborted) throw new ProviderError('transient', 'The sync was cancelled.');
         if (e instanceof ProviderError) throw e;
         const failure = describeNetworkError(e, req.url);
@@ -120,6 +148,8 @@ export function createHttpClient(hooks: HttpClientHooks, ctx: ConnectorContext =
       if (delay == null || attempt >= retry.attempts || delay > MAX_SERVER_WAIT_MS) throw hooks.toError(res);
       if (res.status === 429) stats.throttled++;
       stats.retries++;
+      // the limiter knows when the spent window opens again: the retry's acquire() waits for exactly that
+      if (rl && isThrottle(res) && rl.limiter.knowsResume(bucketOf(req.url))) continue;
       await sleep(delay, ctx.signal);
     }
   }

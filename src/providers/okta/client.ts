@@ -4,13 +4,14 @@
  */
 import { z } from 'zod';
 import { createHttpClient, redact, type HttpResponse } from '../http/http-client.js';
+import { configuredWindowMs, createRateLimiter } from '../http/rate-limiter.js';
 import { rateLimitResetMs, retryAfterMs } from '../http/retry-after.js';
 import { ProviderError } from '../provider-error.js';
 import type { ConnectorContext, ConnectorStats } from '../types.js';
 import { isServiceApp, type OktaCredentials } from './credentials.js';
 import { oktaApiError, type OktaAuthKind } from './errors.js';
 import { nextLinkOf } from './link-header.js';
-import { createRatePacer, resetJitterMs } from './rate-pacer.js';
+import { bucketOf, oktaRateSignal, resetJitterMs } from './rate-pacer.js';
 import { createServiceAppTokenSource } from './service-app-token.js';
 
 export interface OktaClient {
@@ -33,7 +34,8 @@ export interface OktaClient {
 export function createOktaClient(creds: OktaCredentials, ctx: ConnectorContext = {}): OktaClient {
   const authKind: OktaAuthKind = isServiceApp(creds) ? 'service_app' : 'api_token';
   const tokens = isServiceApp(creds) ? createServiceAppTokenSource(creds, ctx) : null;
-  const pacer = createRatePacer();
+  // one limiter per connector: every page, the eight member readers included, paces against it
+  const limiter = createRateLimiter({ windowMs: configuredWindowMs() });
 
   const http = createHttpClient(
     {
@@ -56,14 +58,13 @@ export function createOktaClient(creds: OktaCredentials, ctx: ConnectorContext =
         return null;
       },
       toError: (res) => oktaApiError(res, authKind),
+      rateLimit: { limiter, bucket: bucketOf, signal: (res) => oktaRateSignal(res.headers) },
     },
     ctx,
   );
 
   async function fetchPage<T>(url: string, item: z.ZodType<T>, what: string): Promise<{ items: T[]; next: string | null }> {
-    await pacer.wait(url, ctx.signal);
     const res = await http.send({ url });
-    pacer.observe(url, res.headers);
     if (res.text.trim() === '')
       throw new ProviderError('invalid_response', `Okta sent an empty body (HTTP ${res.status}) instead of a page of ${what}.`, { status: res.status, url: redact(url) });
     const parsed = z.array(item).safeParse(res.json());
@@ -126,9 +127,7 @@ export function createOktaClient(creds: OktaCredentials, ctx: ConnectorContext =
       return (await fetchPage(url, item, what)).items;
     },
     async record(url, item, what) {
-      await pacer.wait(url, ctx.signal);
       const res = await http.send({ url });
-      pacer.observe(url, res.headers);
       const parsed = item.safeParse(res.text.trim() === '' ? undefined : res.json());
       if (!parsed.success)
         throw new ProviderError('invalid_response', `Okta sent ${what} that does not match its API: ${parsed.error.issues[0]?.message ?? 'invalid'}.`, { status: res.status, url: redact(url) });

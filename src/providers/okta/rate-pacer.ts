@@ -1,51 +1,43 @@
 /**
- * Proactive pacing for Okta's per-endpoint, per-minute rate-limit buckets: when a response says
- * `X-Rate-Limit-Remaining: 0`, the next request to that endpoint waits until `X-Rate-Limit-Reset`
- * (epoch seconds, measured against the response's `Date` header) instead of earning a 429.
+ * Okta's side of client-side pacing (the mechanism is src/providers/http/rate-limiter.ts, shared by
+ * every connector): which per-endpoint bucket a URL counts against, and what the rate-limit headers
+ * every Okta response carries say of it — `X-Rate-Limit-Limit`, `-Remaining`, and `-Reset` (epoch
+ * seconds, measured against the response's `Date` header as the notes and the Node SDK do).
  * Reference: https://developer.okta.com/docs/reference/rl-best-practices/
+ *
+ * The first version paused only after a response said `Remaining: 0`, and only the first waiter
+ * waited (the pause was deleted when read): with eight member readers in flight, the others went on
+ * into the empty bucket and earned 429s. The shared limiter reserves each request before it leaves.
  */
-import { sleep } from '../http/http-client.js';
+import type { RateSignal } from '../http/rate-limiter.js';
 import { rateLimitResetMs } from '../http/retry-after.js';
 
-/** A server-directed wait beyond this is not paced; the request then meets the 429 handling. */
-const MAX_PACE_MS = 120_000;
-
-/** A little spread after the reset so parallel workers do not arrive in the same millisecond. */
+/** A little spread after a 429's reset when the limiter cannot place the window (no headers). */
 export const resetJitterMs = () => 100 + Math.round(Math.random() * 400);
 
-/** The endpoint's bucket: its path with Okta ids (`00u…`, `00g…`) collapsed. */
+/** The endpoint's bucket: `/api/v1/{collection}` or `/api/v1/{collection}/{id}` — everything under
+ * one record (`/groups/{id}/users` too) counts against the record's family, as Okta's table lists
+ * them. A coarser bucket than the server's only makes the pacing more careful. */
 export function bucketOf(url: string): string {
   try {
-    return new URL(url).pathname.replace(/\/[0-9A-Za-z]{15,}(?=\/|$)/g, '/{id}');
+    const parts = new URL(url).pathname.split('/').filter(Boolean);
+    if (parts[0] === 'api' && parts[1] === 'v1' && parts[2]) return `/api/v1/${parts[2]}${parts.length > 3 ? '/{id}' : ''}`;
+    return `/${parts.join('/')}`;
   } catch {
     return url;
   }
 }
 
-export interface RatePacer {
-  /** Waits while the endpoint's bucket is exhausted. */
-  wait(url: string, signal?: AbortSignal): Promise<void>;
-  /** Reads the rate-limit headers of a response. */
-  observe(url: string, headers: Headers): void;
+const count = (v: string | null): number | undefined => (v != null && /^\d+$/.test(v.trim()) ? Number(v) : undefined);
+
+/** What an Okta response says of its bucket. */
+export function oktaRateSignal(headers: Headers, now = Date.now()): RateSignal {
+  const limit = count(headers.get('x-rate-limit-limit'));
+  const remaining = count(headers.get('x-rate-limit-remaining'));
+  const reset = rateLimitResetMs(headers, now);
+  const retryAfter = count(headers.get('retry-after'));
+  const resetInMs = reset ?? (retryAfter !== undefined ? retryAfter * 1000 : undefined);
+  return { ...(limit !== undefined ? { limit } : {}), ...(remaining !== undefined ? { remaining } : {}), ...(resetInMs !== undefined ? { resetInMs } : {}) };
 }
 
-export function createRatePacer(): RatePacer {
-  const pausedUntil = new Map<string, number>();
-  return {
-    async wait(url, signal) {
-      const bucket = bucketOf(url);
-      const until = pausedUntil.get(bucket);
-      if (until === undefined) return;
-      pausedUntil.delete(bucket);
-      const ms = until - Date.now();
-      if (ms > 0) await sleep(ms, signal);
-    },
-    observe(url, headers) {
-      const remaining = headers.get('x-rate-limit-remaining');
-      if (remaining == null || Number.parseInt(remaining, 10) !== 0) return;
-      const ms = rateLimitResetMs(headers);
-      if (ms == null || ms > MAX_PACE_MS) return;
-      pausedUntil.set(bucketOf(url), Date.now() + ms + resetJitterMs());
-    },
-  };
-}
+
