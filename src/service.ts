@@ -7,7 +7,7 @@ import type { ConnectorContext } from './providers/types.js';
 import { createConsole } from './api/console/console.js';
 import { loadConsoleConfig, type ConsoleOptions } from './api/console/console-config.js';
 
-export interface ServiceOptions extends Pick<AppContextOptions, 'worker' | 'leaseMs' | 'clock' | 'schedulerPollMs' | 'backoffBaseMs' | 'syncThread'> {
+export interface ServiceOptions extends Pick<AppContextOptions, 'worker' | 'leaseMs' | 'clock' | 'schedulerPollMs' | 'backoffBaseMs' | 'syncThread' | 'syncThreadPreload'> {
   logger?: Logger;
   connectorContext?: ConnectorContext;
   workerPollMs?: number;

@@ -74,6 +74,8 @@ export interface AppContextOptions {
   backoffBaseMs?: number;
   /** Execute runs in a worker thread, off the service's event loop (default true; ACCESSIQ_SYNC_THREAD=0 turns it off). */
   syncThread?: boolean;
+  /** Modules the sync thread imports first (tests only: the fault suite's in-thread hooks). */
+  syncThreadPreload?: string[];
 }
 
 export async function createAppContext(config: Config, options: AppContextOptions = {}): Promise<AppContext & { worker: RunWorker | null; scheduler: Scheduler; close(): Promise<void> }> {
@@ -102,7 +104,11 @@ export async function createAppContext(config: Config, options: AppContextOption
   // approvals (applyBlocked) run here; claimed runs run in the sync thread unless it is turned off
   const executor = createRunExecutor({ store, secretBox, logger, ...(options.connectorContext ? { connectorContext: options.connectorContext } : {}), onFinished });
   const syncThread = options.worker !== false && (options.syncThread ?? process.env.ACCESSIQ_SYNC_THREAD !== '0')
-    ? createRunThread({ store, storeOptions, keys: { current: key, previous: previousKeys }, logger, onFinished, ...(options.connectorContext ? { connectorContext: options.connectorContext } : {}) })
+    ? createRunThread({
+      store, storeOptions, keys: { current: key, previous: previousKeys }, logger, onFinished,
+      ...(options.syncThreadPreload ? { preload: options.syncThreadPreload } : {}),
+      ...(options.connectorContext ? { connectorContext: options.connectorContext } : {}),
+    })
     : null;
   const worker = options.worker === false ? null : createRunWorker({
     runs: repos.runs, executor: syncThread ?? executor, logger, owner: options.workerOwner ?? newId('wrk'), skipLocked: store.supportsSkipLocked,

@@ -32,6 +32,8 @@ export interface RunThreadData {
   retry?: ConnectorContext['retry'];
   /** Post every connector request back (the main thread's `onRequest` is a callback: it cannot cross). */
   forwardRequests: boolean;
+  /** Modules (file URLs) the thread imports before anything else: the fault suite's in-thread hooks. */
+  preload?: string[];
 }
 
 export type ToThread =
@@ -59,6 +61,8 @@ export interface RunThreadOptions {
   onFinished?: RunExecutorDeps['onFinished'];
   /** The thread's old-generation heap limit (default: the service's own, a 100k-user plan lives there). */
   maxHeapMb?: number;
+  /** Modules the thread imports first (tests only: fault hooks that must run beside the thread's connection). */
+  preload?: string[];
 }
 
 interface Pending {
@@ -84,6 +88,7 @@ export function createRunThread(o: RunThreadOptions) {
       logLevel: logger.level,
       ...(o.connectorContext?.retry ? { retry: o.connectorContext.retry } : {}),
       forwardRequests: Boolean(o.connectorContext?.onRequest),
+      ...(o.preload?.length ? { preload: o.preload } : {}),
     };
     // run-thread-boot.mjs registers tsx's loader in the thread, then loads run-thread-entry.ts
     const w = new Worker(new URL('./run-thread-boot.mjs', import.meta.url), {

@@ -8,6 +8,8 @@ import { createApiClient } from './api-client.js';
 export interface TestServiceOptions {
   /** Connector retry settings (default: short backoff, 5 s timeout); the fault suite shortens the timeout. */
   retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number; timeoutMs?: number };
+  /** Modules the sync thread imports first (fault hooks that must run beside its connection). */
+  syncThreadPreload?: string[];
 }
 
 export async function startTestService(engine: Engine, env: Record<string, string> = {}, opts: TestServiceOptions = {}) {
@@ -17,7 +19,7 @@ export async function startTestService(engine: Engine, env: Record<string, strin
     PORT: '0', ACCESSIQ_DATA_DIR: database.dataDir, ACCESSIQ_ADMIN_TOKEN: adminToken, ACCESSIQ_ALLOW_INSECURE_ENDPOINTS: '1',
     ACCESSIQ_SECRET_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'silent', ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}), ...env,
   });
-  const service = await startService(config, { connectorContext: { retry: { baseDelayMs: 5, maxDelayMs: 100, timeoutMs: 5000, ...opts.retry } }, workerPollMs: 50 });
+  const service = await startService(config, { connectorContext: { retry: { baseDelayMs: 5, maxDelayMs: 100, timeoutMs: 5000, ...opts.retry } }, workerPollMs: 50, ...(opts.syncThreadPreload ? { syncThreadPreload: opts.syncThreadPreload } : {}) });
   const api = createApiClient(service.url, adminToken);
   return {
     ...service, api, adminToken, database, config,

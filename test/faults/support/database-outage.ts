@@ -11,12 +11,14 @@
  * process) holding an EXCLUSIVE lock when the apply starts, for longer than the busy timeout. The
  * lock is taken from a second connection at the exact moment the service prepares its first write
  * of the apply (spotted through better-sqlite3's prepare), and released when the service rolls
- * back. The service's 10 s busy timeout is shortened to 200 ms for the test, then restored.
+ * back. The service's 10 s busy timeout is shortened to 200 ms for the test, then restored. The
+ * lock is taken by sqlite-outage-hook.ts inside the sync thread (the apply's connection lives
+ * there), armed from here over a BroadcastChannel.
  */
 import path from 'node:path';
-import { sql } from 'kysely';
+import { BroadcastChannel } from 'node:worker_threads';
 import pg from 'pg';
-import SQLite from 'better-sqlite3';
+import { installSqliteOutageHook, OUTAGE_CHANNEL, type OutageMessage } from './sqlite-outage-hook.js';
 import type { TestService } from '../../support/test-service.js';
 
 export interface Outage {
@@ -82,36 +84,34 @@ async function arrangePostgresOutage(svc: TestService): Promise<Outage> {
 }
 
 async function arrangeSqliteOutage(svc: TestService): Promise<Outage> {
-  const file = path.join(svc.database.dataDir, 'accessiq.db');
-  const db = svc.ctx.store.db;
-  await sql`pragma busy_timeout = 200`.execute(db);
-  const locker = new SQLite(file);
-  const original = SQLite.prototype.prepare;
-  let report: (s: string) => void = () => undefined;
-  const happened = new Promise<string>((resolve) => { report = resolve; });
-  let state: 'armed' | 'locked' | 'done' = 'armed';
-  // Only the service's handle reaches here with a transaction open and a write to the mirror.
-  SQLite.prototype.prepare = function prepare(this: SQLite.Database, source: string) {
-    if (this !== locker) {
-      if (state === 'armed' && this.inTransaction && /^insert into "directory_users"/i.test(source)) {
-        locker.exec('BEGIN EXCLUSIVE');
-        state = 'locked';
-        report('another connection held an EXCLUSIVE lock when the apply wrote its first row');
-      } else if (state === 'locked' && /^rollback/i.test(source)) {
-        locker.exec('ROLLBACK');
-        state = 'done';
-      }
-    }
-    return original.call(this, source);
-  } as typeof original;
+  // the hook runs beside the connection that applies: the sync thread's (preloaded by the rig),
+  // or this process's when syncs run in-process
+  if (process.env.ACCESSIQ_SYNC_THREAD === '0') installSqliteOutageHook();
+  const channel = new BroadcastChannel(OUTAGE_CHANNEL);
+  const next = (type: OutageMessage['type'], ms: number) => new Promise<OutageMessage>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the SQLite outage hook did not answer "${type}" within ${ms} ms: is it preloaded in the sync thread (fault rig's syncThreadPreload)?`)), ms);
+    channel.addEventListener('message', function on(event) {
+      const m = (event as unknown as { data: OutageMessage }).data;
+      if (m.type !== type) return;
+      clearTimeout(timer);
+      channel.removeEventListener('message', on);
+      resolve(m);
+    });
+  });
+  const armed = next('armed', 10_000);
+  channel.postMessage({ type: 'arm', file: path.join(svc.database.dataDir, 'accessiq.db') } satisfies OutageMessage);
+  await armed;
+  let settle: (what: string) => void = () => undefined;
+  const happened = new Promise<string>((resolve) => { settle = resolve; });
+  void next('happened', 60_000).then((m) => settle(m.type === 'happened' ? m.what : ''), () => undefined);
   return {
     happened,
     async restore() {
-      SQLite.prototype.prepare = original;
-      if (locker.inTransaction) locker.exec('ROLLBACK');
-      locker.close();
-      await sql`pragma busy_timeout = 10000`.execute(db);
-      if (state === 'armed') report('the apply never wrote');
+      const disarmed = next('disarmed', 10_000);
+      channel.postMessage({ type: 'disarm' } satisfies OutageMessage);
+      const m = await disarmed;
+      channel.close();
+      if (m.type === 'disarmed' && !m.happened) settle('the apply never wrote');
     },
   };
 }

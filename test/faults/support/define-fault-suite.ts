@@ -78,13 +78,13 @@ export function defineFaultSuite(adapter: ProviderAdapter) {
         if (engine === 'postgres') pgErrors = captureUnhandledPgErrors();
         const outage = await arrangeOutage(rig.svc);
         let run: RunResult;
-        let what: string;
         try {
           run = await rig.syncA();
-          what = await outage.happened;
         } finally {
           await outage.restore();
         }
+        // settled by now: restore() ends the outage and says whether it happened
+        const what = await outage.happened;
         const after = await rig.snapshot();
         const diff = diffSummary(before, after);
         const same = Object.keys(diff).length === 0;

@@ -63,7 +63,11 @@ export async function startFaultRig(adapter: ProviderAdapter, engine: Engine) {
   // ≥ 3 pages of users; 14 groups = 12 departments + 2 teams that hold almost everyone, so both
   // teams are larger than any provider's page (the "group larger than a page" case for free)
   const users = adapter.pageSize * 2 + 60;
-  const svc: TestService = await startTestService(engine, {}, { retry: { attempts: ATTEMPTS, timeoutMs: TIMEOUT_MS } });
+  const svc: TestService = await startTestService(engine, {}, {
+    retry: { attempts: ATTEMPTS, timeoutMs: TIMEOUT_MS },
+    // the SQLite outage is staged inside the sync thread, beside the connection that applies
+    syncThreadPreload: [new URL('./sqlite-outage-hook.ts', import.meta.url).href],
+  });
   const emu = await startEmulator(adapter, users, 14);
   const profile = PROFILES[adapter.provider];
   const state = emu.emulator.state;
