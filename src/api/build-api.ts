@@ -19,6 +19,7 @@ import { registerAuditLog } from './audit.js';
 import { refuseNulCharacters } from './refuse-nul.js';
 import { createDirectoryService } from '../app/directory-service.js';
 import { createRunService } from '../app/run-service.js';
+import { DATABASE_BUSY_RETRY_AFTER_S, isDatabaseBusy } from '../store/database-busy.js';
 
 export interface ApiOptions {
   authenticators?: Authenticator[];
@@ -91,6 +92,12 @@ export async function buildApi(ctx: AppContext, options: ApiOptions = {}): Promi
         ? `body: not valid JSON (${(error as Error).message}); send a JSON object with Content-Type: application/json`
         : (error as Error).message;
       return reply.status(status).send({ error: { code, message } });
+    }
+    if (isDatabaseBusy(error)) {
+      request.log.warn({ err: (error as Error).message, url: request.url }, 'database busy (a sync is applying); request refused with 503');
+      return reply.status(503).header('retry-after', String(DATABASE_BUSY_RETRY_AFTER_S)).send({ error: {
+        code: 'database_busy', message: `The database is busy applying a sync; nothing was changed. Retry in ${DATABASE_BUSY_RETRY_AFTER_S} seconds.`,
+      } });
     }
     request.log.error({ err: (error as Error).message, stack: (error as Error).stack }, 'request failed');
     return reply.status(500).send({ error: { code: 'internal', message: 'Something went wrong on our side; the request was not applied. Try again.' } });

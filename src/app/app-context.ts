@@ -78,11 +78,17 @@ export interface AppContextOptions {
   syncThreadPreload?: string[];
 }
 
+/** How long the main thread's SQLite writes wait behind the sync thread's apply (see openStore). */
+const MAIN_THREAD_BUSY_TIMEOUT_MS = 2_000;
+
 export async function createAppContext(config: Config, options: AppContextOptions = {}): Promise<AppContext & { worker: RunWorker | null; scheduler: Scheduler; close(): Promise<void> }> {
   const logger = options.logger ?? createLogger(config);
   reportIdleConnectionErrors((err) => logger.warn({ err: err.message }, 'a pooled database connection was closed by the server; it will be replaced'));
+  const useSyncThread = options.worker !== false && (options.syncThread ?? process.env.ACCESSIQ_SYNC_THREAD !== '0');
   const storeOptions = { databaseUrl: config.databaseUrl, dataDir: config.dataDir };
-  const store = await openStore(storeOptions);
+  // SQLite: while the sync thread's apply holds the write lock, a write here waits synchronously,
+  // freezing the API; it gives up after 2 s (the API answers 503 database_busy, nothing is lost)
+  const store = await openStore(useSyncThread ? { ...storeOptions, busyTimeoutMs: MAIN_THREAD_BUSY_TIMEOUT_MS } : storeOptions);
   const key = loadOrCreateKey(config.secretKey, config.dataDir, (msg) => logger.warn(msg));
   // previous keys only open what was sealed before a rotation; everything new is sealed with `key`
   const previousKeys = config.secretKeyPrevious.map(parseKey);
@@ -103,7 +109,7 @@ export async function createAppContext(config: Config, options: AppContextOption
   };
   // approvals (applyBlocked) run here; claimed runs run in the sync thread unless it is turned off
   const executor = createRunExecutor({ store, secretBox, logger, ...(options.connectorContext ? { connectorContext: options.connectorContext } : {}), onFinished });
-  const syncThread = options.worker !== false && (options.syncThread ?? process.env.ACCESSIQ_SYNC_THREAD !== '0')
+  const syncThread = useSyncThread
     ? createRunThread({
       store, storeOptions, keys: { current: key, previous: previousKeys }, logger, onFinished,
       ...(options.syncThreadPreload ? { preload: options.syncThreadPreload } : {}),

@@ -30,10 +30,16 @@ export interface StoreOptions {
   databaseUrl?: string | undefined;
   dataDir?: string;
   sqlitePath?: string;
+  /**
+   * SQLite: how long a write waits for another connection's write lock (default 10 s). The
+   * service's main thread passes a short one: better-sqlite3 waits synchronously, so the wait
+   * freezes the API while the sync thread's apply holds the lock (see database-busy.ts).
+   */
+  busyTimeoutMs?: number;
 }
 
 export async function openStore(options: StoreOptions): Promise<Store> {
-  const store = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options.sqlitePath ?? sqliteFile(options.dataDir ?? './data'));
+  const store = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options.sqlitePath ?? sqliteFile(options.dataDir ?? './data'), options.busyTimeoutMs ?? 10_000);
   await migrate(store.db);
   return store;
 }
@@ -43,12 +49,12 @@ function sqliteFile(dataDir: string) {
   return path.join(dataDir, 'accessiq.db');
 }
 
-function openSqlite(file: string): Store {
+function openSqlite(file: string, busyTimeoutMs: number): Store {
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL'); // readers (the API) never wait for the sync's writes
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 10000');
+  sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { db, engine: 'sqlite', supportsSkipLocked: false, maxParameters: 32_000, close: () => db.destroy() };
 }
