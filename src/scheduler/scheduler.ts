@@ -18,6 +18,7 @@ import { parseStoredSettings } from '../store/repositories/directory-repository.
 import { nextSyncAt } from './next-sync-at.js';
 import { DEFAULT_BACKOFF_BASE_MS, failureBackoffMs, intervalMs } from './backoff.js';
 import { claimDueWindows, type ClaimedWindow } from './due-windows.js';
+import { isDatabaseBusy } from '../store/database-busy.js';
 
 /** Consecutive failures after which a directory is unhealthy (the API's `health`). */
 export const UNHEALTHY_AFTER_FAILURES = 3;
@@ -78,7 +79,10 @@ export function createScheduler(o: SchedulerOptions) {
   function loop() {
     if (!running) return;
     ticking = tick()
-      .catch((e: unknown) => o.logger.error({ err: e instanceof Error ? e.message : String(e) }, 'scheduler: looking for due directories failed'))
+      .catch((e: unknown) => isDatabaseBusy(e)
+        // SQLite: the sync thread's apply holds the write lock; the windows stay due for the next poll
+        ? o.logger.warn({ err: (e as Error).message }, 'scheduler: database busy with a sync; due directories will be queued at the next poll')
+        : o.logger.error({ err: e instanceof Error ? e.message : String(e) }, 'scheduler: looking for due directories failed'))
       .finally(() => {
         ticking = null;
         if (running) timer = setTimeout(loop, pollMs);
