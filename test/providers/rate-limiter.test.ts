@@ -39,7 +39,7 @@ const flush = async () => {
 type Hint = 'okta' | 'retry-after' | 'none';
 
 /** A fixed-window server: answers 200 or 429 and the provider's headers. */
-function windowServer(o: { budget: number; windowMs: number; now: () => number; hint: Hint }) {
+function windowServer(o: { budget: number; windowMs: number; now: () => number; hint: Hint; unlimited?: boolean }) {
   let start = -Infinity;
   let used = 0;
   const log: Array<{ at: number; status: number }> = [];
@@ -51,8 +51,9 @@ function windowServer(o: { budget: number; windowMs: number; now: () => number; 
         start = t;
         used = 0;
       }
-      const ok = used < o.budget;
-      if (ok) used++;
+      const ok = o.unlimited || used < o.budget;
+      // unlimited: an org whose nominal limit never binds (the emulators with throttling off)
+      if (ok && !o.unlimited) used++;
       const status = ok ? 200 : 429;
       log.push({ at: t, status });
       const endIn = start + o.windowMs - t;
@@ -98,6 +99,16 @@ describe('rate limiter (fake clock)', () => {
     expect(r.throttled).toBe(0);
     // 4 windows' worth: the fourth window opens at ~6 s (floor 8 s at a steady rate)
     expect(r.ms).toBeLessThan(6_500);
+  });
+
+  it('Okta headers that say the window is not being used up: not paced to the nominal limit', async () => {
+    const clock = fakeClock();
+    const server = windowServer({ budget: 28, windowMs: 2_000, now: clock.now, hint: 'okta', unlimited: true });
+    const limiter = createRateLimiter({ now: clock.now, sleep: clock.sleep });
+    const r = await drive(limiter, clock, server, { total: 112, readers: 8, latencyMs: 10, horizonMs: 20_000 });
+    expect(r.throttled).toBe(0);
+    // 112 requests / 8 readers × 10 ms: no window wait (pacing to 28 per 2 s would take ≥ 6 s)
+    expect(r.ms).toBeLessThan(500);
   });
 
   it('Okta headers without a configured window: waits for X-Rate-Limit-Reset, still no 429', async () => {

@@ -213,7 +213,10 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
             const len = windowLength(b);
             if (len !== null) setEnd(b, t + len);
           }
-          if (signal.remaining !== undefined && b.budget !== null) b.used = Math.max(b.used, b.budget - signal.remaining);
+          // the provider's count wins over ours, both ways: it sees the org's other clients, and a
+          // window it has not used up (an org whose limits are raised) is not paced to the nominal limit;
+          // what we still have in flight may not be in its count yet (counted twice: errs safe)
+          if (signal.remaining !== undefined && b.budget !== null) b.used = Math.max(0, b.budget - signal.remaining) + b.inflight;
           if (signal.resetInMs !== undefined) setEnd(b, t + signal.resetInMs);
         }
       }
