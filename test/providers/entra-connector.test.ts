@@ -135,8 +135,15 @@ describe('Entra connector against the emulator (client secret)', () => {
   it('stops on a looping cursor and on a body that is not JSON', async () => {
     em.faults.add({ match: { path: '/v1.0/users', page: 2 }, kind: 'loop_cursor' });
     expect((await rejection(all(connector.listUsers()))).message).toMatch(/loop/);
-    em.faults.add({ match: { path: '/v1.0/groups' }, kind: 'truncated_json' });
+    em.faults.add({ match: { path: '/v1.0/groups' }, kind: 'truncated_json', times: -1 });
     expect((await rejection(all(connector.listGroups()))).code).toBe('invalid_response');
+  });
+
+  it('asks again for a page whose body was cut once', async () => {
+    em.faults.clear();
+    const whole = (await all(connector.listGroups())).length;
+    em.faults.add({ match: { path: '/v1.0/groups' }, kind: 'truncated_json' });
+    expect(await all(connector.listGroups())).toHaveLength(whole);
   });
 
   it('names the missing permissions (preflight from the token roles, and on a 403)', async () => {

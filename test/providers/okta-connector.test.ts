@@ -105,8 +105,11 @@ describe('Okta connector paging', () => {
       if (mode === 'object') return sendJson(res, 200, { users: [] });
       sendJson(res, 200, [oktaUser(), { ...oktaUser(), profile: 'x' }]);
     });
+    // asked for again twice (a cut body is usually a glitch), then the read fails
     const empty = await failure(collect(c.listUsers()));
-    expect([empty.code, empty.message]).toEqual(['invalid_response', 'Okta sent an empty body (HTTP 200) instead of a page of users.']);
+    expect(empty.code).toBe('invalid_response');
+    expect(empty.message).toMatch(/^The provider sent an empty body \(HTTP 200\) for http:\/\/127\.0\.0\.1:\d+\/api\/v1\/users\.$/);
+    expect(c.stats.requests).toBe(3);
     mode = 'object';
     expect((await failure(collect(c.listUsers()))).message).toMatch(/does not match its API: .*array/i);
     mode = 'bad-record';

@@ -148,13 +148,22 @@ describe('Okta connector against the emulator', () => {
     expect(c.stats.retries).toBe(1);
   });
 
-  it('fails the read (invalid_response) on a looping cursor, a repeated page and an empty 200', async () => {
+  it('fails the read (invalid_response) on a looping cursor, a repeated page and an empty 200 that persists', async () => {
     const c = createOktaConnector(ssws(), ctx);
     for (const kind of ['loop_cursor', 'repeat_page', 'empty_200'] as const) {
       emu.faults.clear();
-      emu.faults.add({ match: { path: '/api/v1/users', page: 2 }, kind });
+      emu.faults.add({ match: { path: '/api/v1/users', page: 2 }, kind, times: -1 });
       const e = await failure(collect(c.listUsers()));
       expect([kind, e.code]).toEqual([kind, 'invalid_response']);
+    }
+  });
+
+  it('asks again for a page whose 200 body was empty or cut once', async () => {
+    for (const kind of ['empty_200', 'truncated_json'] as const) {
+      emu.faults.clear();
+      emu.faults.add({ match: { path: '/api/v1/users', page: 2 }, kind });
+      const users = await collect(createOktaConnector(ssws(), ctx).listUsers());
+      expect(users.map((u) => u.externalId).sort()).toEqual(liveUserIds());
     }
   });
 

@@ -7,7 +7,7 @@
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { createHttpClient, sleep, type HttpClient, type HttpResponse } from '../http/http-client.js';
+import { createHttpClient, type HttpClient, type HttpResponse } from '../http/http-client.js';
 import { configuredWindowMs, createRateLimiter } from '../http/rate-limiter.js';
 import { retryAfterMs } from '../http/retry-after.js';
 import { ProviderError } from '../provider-error.js';
@@ -18,8 +18,6 @@ import { tokenResponseGuard } from './wire.js';
 
 /** Google asks for truncated exponential backoff starting near 1 s; quota errors carry no Retry-After. */
 const GOOGLE_RETRY = { attempts: 6, baseDelayMs: 1000, maxDelayMs: 32_000 };
-/** Extra attempts for a 2xx page whose body is not JSON. */
-const BAD_BODY_RETRIES = 2;
 /** Google caps an assertion's lifetime at one hour. */
 const ASSERTION_LIFETIME_S = 3600;
 /** Renew this long before the token's stated expiry, so a page is never sent with a dying token. */
@@ -113,17 +111,8 @@ export function createGoogleClient(credentials: GoogleCredentials, ctx: Connecto
     async get(path, params = {}) {
       const url = new URL(root + path);
       for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, String(v));
-      // A 200 whose body is cut or empty is a transport glitch more often than a server bug: ask again
-      // a couple of times before failing the read.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return (await api.getJson(url.toString())).body;
-        } catch (e) {
-          if (!(e instanceof ProviderError) || e.code !== 'invalid_response' || attempt > BAD_BODY_RETRIES) throw e;
-          api.stats.retries++;
-          await sleep(httpCtx.retry?.baseDelayMs ?? GOOGLE_RETRY.baseDelayMs, ctx.signal);
-        }
-      }
+      // a 2xx whose body is cut or empty is asked for again by the shared client (getJson)
+      return (await api.getJson(url.toString())).body;
     },
     get stats(): ConnectorStats {
       return {

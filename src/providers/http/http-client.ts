@@ -51,12 +51,15 @@ export interface RateLimitHooks {
 
 export interface HttpClient {
   send(req: HttpRequest): Promise<HttpResponse>;
-  /** send() then require 2xx JSON. */
+  /** send() then require 2xx JSON; a 2xx whose body is cut, empty or not JSON is asked for again (twice). */
   getJson(url: string, headers?: Record<string, string>): Promise<{ body: unknown; res: HttpResponse }>;
   readonly stats: ConnectorStats;
 }
 
 const DEFAULTS = { attempts: 5, baseDelayMs: 500, maxDelayMs: 30_000, timeoutMs: 30_000 };
+/** A 2xx whose body is cut, empty or not JSON is more often a transport glitch than a server bug:
+ * it is asked for again this many times before the read fails. */
+const BAD_BODY_RETRIES = 2;
 /** A server asking for a longer wait than this is treated as a failure, not waited out. */
 const MAX_SERVER_WAIT_MS = 120_000;
 
@@ -96,7 +99,8 @@ export function createHttpClient(hooks: HttpClientHooks, ctx: ConnectorContext =
         try {
           return JSON.parse(text) as unknown;
         } catch {
-          throw new ProviderError('invalid_response', `The provider sent a body that is not JSON (HTTP ${r.status}) for ${redact(req.url)}.`, { status: r.status, url: redact(req.url) });
+          const what = text.trim() === '' ? 'an empty body' : 'a body that is not JSON';
+          throw new ProviderError('invalid_response', `The provider sent ${what} (HTTP ${r.status}) for ${redact(req.url)}.`, { status: r.status, url: redact(req.url) });
         }
       },
     };
@@ -158,8 +162,16 @@ export function createHttpClient(hooks: HttpClientHooks, ctx: ConnectorContext =
     send,
     stats,
     async getJson(url, headers) {
-      const res = await send({ url, ...(headers ? { headers } : {}) });
-      return { body: res.json(), res };
+      for (let attempt = 1; ; attempt++) {
+        const res = await send({ url, ...(headers ? { headers } : {}) });
+        try {
+          return { body: res.json(), res };
+        } catch (e) {
+          if (attempt > BAD_BODY_RETRIES) throw e;
+          stats.retries++;
+          await sleep(backoff(attempt), ctx.signal);
+        }
+      }
     },
   };
 }

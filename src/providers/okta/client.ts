@@ -64,10 +64,9 @@ export function createOktaClient(creds: OktaCredentials, ctx: ConnectorContext =
   );
 
   async function fetchPage<T>(url: string, item: z.ZodType<T>, what: string): Promise<{ items: T[]; next: string | null }> {
-    const res = await http.send({ url });
-    if (res.text.trim() === '')
-      throw new ProviderError('invalid_response', `Okta sent an empty body (HTTP ${res.status}) instead of a page of ${what}.`, { status: res.status, url: redact(url) });
-    const parsed = z.array(item).safeParse(res.json());
+    // a cut, empty or non-JSON body is asked for again by the shared client
+    const { body, res } = await http.getJson(url);
+    const parsed = z.array(item).safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue && issue.path.length ? ` at ${issue.path.length > 1 ? `record ${String(issue.path[0])}, ${issue.path.slice(1).join('.')}` : `record ${String(issue.path[0])}`}` : '';
@@ -127,8 +126,8 @@ export function createOktaClient(creds: OktaCredentials, ctx: ConnectorContext =
       return (await fetchPage(url, item, what)).items;
     },
     async record(url, item, what) {
-      const res = await http.send({ url });
-      const parsed = item.safeParse(res.text.trim() === '' ? undefined : res.json());
+      const { body, res } = await http.getJson(url);
+      const parsed = item.safeParse(body);
       if (!parsed.success)
         throw new ProviderError('invalid_response', `Okta sent ${what} that does not match its API: ${parsed.error.issues[0]?.message ?? 'invalid'}.`, { status: res.status, url: redact(url) });
       return parsed.data;
