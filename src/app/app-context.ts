@@ -43,7 +43,7 @@ export function createRepositories(store: Store) {
     users: createUserRepository(db),
     directories: createDirectoryRepository(db),
     groupMappings: createGroupMappingRepository(db),
-    runs: createRunRepository(db),
+    runs: createRunRepository(db, store.withoutWaiting),
     audit: createAuditRepository(db),
   };
 }

@@ -20,6 +20,12 @@ export interface Store {
   supportsSkipLocked: boolean;
   /** How many bound parameters one statement may carry (SQLite's limit is 32766). */
   maxParameters: number;
+  /**
+   * Runs `fn` with writes that fail at once (SQLITE_BUSY) instead of waiting behind another
+   * connection's write lock: for housekeeping that can simply try again later (lease renewal)
+   * and must not freeze the event loop meanwhile. PostgreSQL runs `fn` as is (row locks).
+   */
+  withoutWaiting<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -54,9 +60,19 @@ function openSqlite(file: string, busyTimeoutMs: number): Store {
   sqlite.pragma('journal_mode = WAL'); // readers (the API) never wait for the sync's writes
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+  const timeout = Math.max(0, Math.floor(busyTimeoutMs));
+  sqlite.pragma(`busy_timeout = ${timeout}`);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, engine: 'sqlite', supportsSkipLocked: false, maxParameters: 32_000, close: () => db.destroy() };
+  // one connection: holding it keeps other statements out while its busy timeout is 0
+  const withoutWaiting = <T>(fn: (db: Kysely<Database>) => Promise<T>) => db.connection().execute(async (conn) => {
+    sqlite.pragma('busy_timeout = 0');
+    try {
+      return await fn(conn);
+    } finally {
+      sqlite.pragma(`busy_timeout = ${timeout}`);
+    }
+  });
+  return { db, engine: 'sqlite', supportsSkipLocked: false, maxParameters: 32_000, withoutWaiting, close: () => db.destroy() };
 }
 
 let onIdleError: (err: Error) => void = () => undefined;
@@ -72,7 +88,7 @@ function openPostgres(url: string): Store {
   // the next query opens a fresh connection, so noting it is enough.
   pool.on('error', (err) => onIdleError(err));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine: 'postgres', supportsSkipLocked: true, maxParameters: 60_000, close: () => db.destroy() };
+  return { db, engine: 'postgres', supportsSkipLocked: true, maxParameters: 60_000, withoutWaiting: (fn) => fn(db), close: () => db.destroy() };
 }
 
 async function migrate(db: Kysely<Database>) {

@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../support/test-service.js';
 
@@ -43,5 +44,23 @@ describe('API writes while another connection holds the SQLite write lock', () =
     const retried = await svc.api.post('/api/v1/organizations', { name: 'Busy Corp' });
     expect(retried.status).toBe(201);
     expect((await svc.api.get('/api/v1/organizations')).body.data).toHaveLength(before.length + 1);
+  });
+
+  it('lease renewal never waits behind the lock (busy timeout 0 for it, restored after): a refused one is retried by the worker later', async () => {
+    const store = svc.ctx.store;
+    const busyTimeout = async (db: typeof store.db) => (await sql<{ timeout: number }>`pragma busy_timeout`.execute(db)).rows[0]!.timeout;
+    // the main thread's short wait while a sync thread exists (app-context.ts); 10 s without one
+    const usual = process.env.ACCESSIQ_SYNC_THREAD === '0' ? 10_000 : 2_000;
+    expect(await busyTimeout(store.db)).toBe(usual);
+    expect(await store.withoutWaiting((db) => busyTimeout(db))).toBe(0);
+    expect(await busyTimeout(store.db)).toBe(usual);
+    locker.exec('BEGIN EXCLUSIVE');
+    try {
+      await expect(svc.ctx.repos.runs.renewLease('run_none', 'wrk_none', 60_000)).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
+    } finally {
+      locker.exec('ROLLBACK');
+    }
+    expect(await busyTimeout(store.db)).toBe(usual);
+    expect(await svc.ctx.repos.runs.renewLease('run_none', 'wrk_none', 60_000)).toBe(false);
   });
 });

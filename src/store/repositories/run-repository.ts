@@ -1,5 +1,6 @@
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Database, SyncRunRow } from '../schema.js';
+import type { Store } from '../database.js';
 import { newId } from '../../lib/ids.js';
 import { emptyCounts, type RunCounts, type RunStatus, type RunTrigger } from '../../domain/run-counts.js';
 import { clampLimit, decodeCursor, toPage, type PageRequest } from '../pagination.js';
@@ -45,7 +46,7 @@ export interface EventFilter {
   q?: string | undefined;
 }
 
-export function createRunRepository(db: Kysely<Database>) {
+export function createRunRepository(db: Kysely<Database>, withoutWaiting: Store['withoutWaiting'] = (fn) => fn(db)) {
   return {
     /**
      * Queues a run unless the directory already has one queued or running: then returns that one
@@ -132,10 +133,15 @@ export function createRunRepository(db: Kysely<Database>) {
       return undefined;
     },
 
-    /** Extends the lease; false when another worker took the run over (then stop working on it). */
+    /**
+     * Extends the lease; false when another worker took the run over (then stop working on it).
+     * Never waits for another connection's write lock (SQLite: the sync thread's apply): a refused
+     * renewal throws and the next one, a third of a lease later, tries again; nobody else can take
+     * a SQLite run's lease meanwhile (one process per SQLite file).
+     */
     async renewLease(id: string, owner: string, leaseMs: number) {
-      const r = await db.updateTable('sync_runs').set({ lease_expires_at: new Date(Date.now() + leaseMs).toISOString() })
-        .where('id', '=', id).where('lease_owner', '=', owner).where('status', '=', 'running').executeTakeFirst();
+      const r = await withoutWaiting((c) => c.updateTable('sync_runs').set({ lease_expires_at: new Date(Date.now() + leaseMs).toISOString() })
+        .where('id', '=', id).where('lease_owner', '=', owner).where('status', '=', 'running').executeTakeFirst());
       return Number(r.numUpdatedRows) === 1;
     },
 
