@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001-initial.js';
@@ -20,12 +20,21 @@ export interface Store {
   supportsSkipLocked: boolean;
   /** How many bound parameters one statement may carry (SQLite's limit is 32766). */
   maxParameters: number;
+  /** Arrays bind as one parameter (PostgreSQL: `unnest($1::text[], …)` inserts many rows per statement). */
+  supportsArrayParameters: boolean;
   /**
    * Runs `fn` with writes that fail at once (SQLITE_BUSY) instead of waiting behind another
    * connection's write lock: for housekeeping that can simply try again later (lease renewal)
    * and must not freeze the event loop meanwhile. PostgreSQL runs `fn` as is (row locks).
    */
   withoutWaiting<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Refreshes the query planner's statistics after a bulk write. PostgreSQL: ANALYZE (a 1M-row
+   * table the planner still believes empty gets a bitmap scan and a sort of the whole table per
+   * keyset page: 35 s to load what takes 3; autovacuum may be off, and is late anyway). SQLite's
+   * planner assumes indexes are selective without statistics: nothing to do.
+   */
+  refreshStatistics(tables: ReadonlyArray<keyof Database>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -72,7 +81,8 @@ function openSqlite(file: string, busyTimeoutMs: number): Store {
       sqlite.pragma(`busy_timeout = ${timeout}`);
     }
   });
-  return { db, engine: 'sqlite', supportsSkipLocked: false, maxParameters: 32_000, withoutWaiting, close: () => db.destroy() };
+  return { db, engine: 'sqlite', supportsSkipLocked: false, maxParameters: 32_000, supportsArrayParameters: false, withoutWaiting,
+    refreshStatistics: async () => undefined, close: () => db.destroy() };
 }
 
 let onIdleError: (err: Error) => void = () => undefined;
@@ -88,7 +98,11 @@ function openPostgres(url: string): Store {
   // the next query opens a fresh connection, so noting it is enough.
   pool.on('error', (err) => onIdleError(err));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine: 'postgres', supportsSkipLocked: true, maxParameters: 60_000, withoutWaiting: (fn) => fn(db), close: () => db.destroy() };
+  return { db, engine: 'postgres', supportsSkipLocked: true, maxParameters: 60_000, supportsArrayParameters: true, withoutWaiting: (fn) => fn(db),
+    refreshStatistics: async (tables) => {
+      if (tables.length) await sql`analyze ${sql.join(tables.map((t) => sql.table(t)))}`.execute(db);
+    },
+    close: () => db.destroy() };
 }
 
 async function migrate(db: Kysely<Database>) {

@@ -4,7 +4,7 @@
  * a lost database connection or a constraint failure leaves the state as it was before the run
  * (decisions.md: "atomic runs"). Rows go in multi-row statements, chunked under the parameter limit.
  */
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { newId } from '../lib/ids.js';
 import { grantSourceKey } from '../domain/roles.js';
@@ -16,11 +16,15 @@ export interface ApplyContext {
   directoryId: string;
   runId: string;
   now: string;
+  /** The store binds arrays as one parameter (PostgreSQL): bulk rows go in through unnest(). */
+  arrayParameters?: boolean;
   /** Called inside the transaction after the plan is written: the run's own record goes in the same commit. */
   finalize: (tx: Transaction<Database>, rowsWritten: number) => Promise<void>;
 }
 
 const CHUNK = 500;
+/** Rows per statement when they bind as arrays (one parameter per column, whatever the count). */
+const ARRAY_CHUNK = 20_000;
 
 function* chunks<T>(items: T[], size = CHUNK): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
@@ -78,12 +82,25 @@ export async function applyPlan(db: Kysely<Database>, plan: Plan, log: LogEntry[
 
     // memberships (direct, as read)
     const adds = plan.memberships.filter((m) => m.kind === 'add');
-    for (const batch of chunks(adds)) {
-      await tx.insertInto('directory_memberships').values(batch.map((m) => ({
-        tenant_id: tenantId, directory_id: directoryId, group_external_id: m.groupExternalId, member_type: m.memberType, member_external_id: m.memberExternalId,
-      }))).onConflict((oc) => oc.doNothing()).execute();
-      rows += batch.length;
-      await yieldToLoop();
+    if (ctx.arrayParameters) {
+      // PostgreSQL: three text arrays per statement instead of five parameters per row, the bulk
+      // of a first sync (1.1M memberships at 100k users): 25 s → 15 s measured
+      for (const batch of chunks(adds, ARRAY_CHUNK)) {
+        await sql`insert into directory_memberships (tenant_id, directory_id, group_external_id, member_type, member_external_id)
+          select ${tenantId}, ${directoryId}, g, t, m
+          from unnest(${batch.map((m) => m.groupExternalId)}::text[], ${batch.map((m) => m.memberType)}::text[], ${batch.map((m) => m.memberExternalId)}::text[]) as x(g, t, m)
+          on conflict do nothing`.execute(tx);
+        rows += batch.length;
+        await yieldToLoop();
+      }
+    } else {
+      for (const batch of chunks(adds)) {
+        await tx.insertInto('directory_memberships').values(batch.map((m) => ({
+          tenant_id: tenantId, directory_id: directoryId, group_external_id: m.groupExternalId, member_type: m.memberType, member_external_id: m.memberExternalId,
+        }))).onConflict((oc) => oc.doNothing()).execute();
+        rows += batch.length;
+        await yieldToLoop();
+      }
     }
     // removes: one statement per group and member type (chunked), not one per membership
     const removes = new Map<string, { group: string; type: 'user' | 'group'; ids: string[] }>();

@@ -78,6 +78,10 @@ export function countsOf(plan: Plan): RunCounts {
   return c;
 }
 
+/** An apply this large changes the tables' shape enough for the query planner to need new statistics. */
+const BULK_WRITE_ROWS = 10_000;
+const SYNC_TABLES = ['directory_users', 'directory_groups', 'directory_memberships', 'users', 'role_grants'] as const;
+
 export function createRunExecutor(deps: RunExecutorDeps) {
   const { store, secretBox, logger } = deps;
   const db = store.db;
@@ -264,7 +268,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
       } else {
         const tApply = performance.now();
         await applyPlan(db, built.plan, built.log, {
-          tenantId: run.tenant_id, directoryId: directory.id, runId: run.id, now,
+          tenantId: run.tenant_id, directoryId: directory.id, runId: run.id, now, arrayParameters: store.supportsArrayParameters,
           finalize: async (tx, rowsWritten) => {
             counts = { ...counts, rowsWritten, applyMs: Math.round(performance.now() - tApply) } as RunCounts;
             await finish(run, 'succeeded', counts, { tx, mode: built.mode, deltaCursor: built.cursor });
@@ -272,6 +276,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
         });
       }
       logger.info({ runId: run.id, directoryId: run.directory_id, ms: Date.now() - started, counts: summarize(counts) }, 'sync run finished');
+      await refreshStatisticsAfter(counts.rowsWritten);
     } catch (e) {
       if (e instanceof LeaseLostError) {
         logger.warn({ runId: run.id }, e.message);
@@ -306,13 +311,23 @@ export function createRunExecutor(deps: RunExecutorDeps) {
       .map((e) => ({ ...e, details: { ...e.details, approved: true } }));
     let counts = { ...emptyCounts(), ...(JSON.parse(run.counts) as Partial<RunCounts>) };
     await applyPlan(db, plan, [], {
-      tenantId: run.tenant_id, directoryId: run.directory_id, runId: run.id, now: new Date().toISOString(),
+      tenantId: run.tenant_id, directoryId: run.directory_id, runId: run.id, now: new Date().toISOString(), arrayParameters: store.supportsArrayParameters,
       finalize: async (tx, rowsWritten) => {
         counts = { ...counts, rowsWritten };
         await writeLog(tx, run.tenant_id, run.id, [{ kind: 'approved', subject: run.id, message: 'An admin approved the run; its plan was applied.' }, ...log], new Date().toISOString(), stored.eventCount + 1);
         await finish({ ...run, status: 'running' }, 'succeeded', counts, { tx, mode: stored.mode ?? 'full', deltaCursor: stored.deltaCursor ?? null });
       },
     });
+    await refreshStatisticsAfter(counts.rowsWritten);
+  }
+
+  /** After a bulk apply (committed), the planner's statistics are refreshed for the next run's reads. */
+  async function refreshStatisticsAfter(rowsWritten: number) {
+    if (rowsWritten < BULK_WRITE_ROWS) return;
+    const t = performance.now();
+    await store.refreshStatistics(SYNC_TABLES)
+      .then(() => logger.debug({ ms: Math.round(performance.now() - t) }, 'planner statistics refreshed after a bulk apply'))
+      .catch((e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'could not refresh the planner statistics after a bulk apply'));
   }
 
   return { execute, applyBlocked, buildPlan };
