@@ -47,7 +47,13 @@ export const toCurrentUser = (r: Pick<UserRow, 'id' | 'directory_id' | 'external
   },
 });
 
-export async function loadCurrentState(db: Kysely<Database>, tenantId: string, directoryId: string): Promise<PlannerInput['current']> {
+/** What an incremental run already read from the mirror (before its delta): not read twice. */
+export interface KnownStoredState {
+  memberships: Map<string, GroupMembers>;
+  mirrorHashes: Map<string, string>;
+}
+
+export async function loadCurrentState(db: Kysely<Database>, tenantId: string, directoryId: string, known?: KnownStoredState): Promise<PlannerInput['current']> {
   // every user of the tenant: the directory's own, and the rest for matching by email
   const users = await db.selectFrom('users')
     .select(['id', 'directory_id', 'external_id', 'status', 'email', 'email_normalized', 'given_name', 'family_name', 'display_name', 'attributes'])
@@ -56,11 +62,11 @@ export async function loadCurrentState(db: Kysely<Database>, tenantId: string, d
     .execute();
   const groups = await db.selectFrom('directory_groups').select(['id', 'external_id', 'name', 'hash'])
     .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).execute();
-  const memberships = await loadMemberships(db, tenantId, directoryId);
+  const memberships = known?.memberships ?? await loadMemberships(db, tenantId, directoryId);
   const grants = await db.selectFrom('role_grants').select(['id', 'user_id', 'organization_id', 'role_key', 'source', 'mapping_id'])
     .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).where('source', '!=', 'manual').execute();
-  const mirror = await db.selectFrom('directory_users').select(['external_id', 'hash'])
-    .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).execute();
+  const mirrorHashes = known?.mirrorHashes ?? new Map((await db.selectFrom('directory_users').select(['external_id', 'hash'])
+    .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).execute()).map((m) => [m.external_id, m.hash]));
 
   return {
     users: users.map(toCurrentUser),
@@ -70,6 +76,6 @@ export async function loadCurrentState(db: Kysely<Database>, tenantId: string, d
       id: g.id, userId: g.user_id, organizationId: g.organization_id, roleKey: g.role_key,
       source: g.source === 'group-mapping' ? 'group-mapping' : 'default-role', mappingId: g.mapping_id,
     })),
-    mirrorHashes: new Map(mirror.map((m) => [m.external_id, m.hash])),
+    mirrorHashes,
   };
 }

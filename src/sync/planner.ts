@@ -210,7 +210,8 @@ function planMemberships(next: Memberships, current: Memberships): MembershipCha
   const adds: MembershipChange[] = [];
   const removes: MembershipChange[] = [];
   const diff = (groupExternalId: string, memberType: 'user' | 'group', after: readonly string[], before: readonly string[]) => {
-    if (!after.length && !before.length) return;
+    // the same list (an incremental run's untouched groups share the mirror's arrays): no change
+    if (after === before || (!after.length && !before.length)) return;
     const addsBefore = adds.length;
     const had = new Set(before);
     const listed = new Set<string>(); // an id listed twice is added once

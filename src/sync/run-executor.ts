@@ -127,14 +127,14 @@ export function createRunExecutor(deps: RunExecutorDeps) {
       void db.updateTable('sync_runs').set({ progress: JSON.stringify(p) }).where('id', '=', run.id).execute().catch(() => undefined);
     };
     const t0 = performance.now();
-    const { snapshot, mode, cursor, notes } = await readSnapshot(run, directory, provider.capabilities.supportsDelta, connector, onProgress);
+    const { snapshot, mode, cursor, notes, stored } = await readSnapshot(run, directory, provider.capabilities.supportsDelta, connector, onProgress);
 
     const graph = createGroupGraph(snapshot.memberships);
     const inScope = createScope(directory.settings.userFilter, graph);
     const scoped = snapshot.users.filter(inScope);
     const { users: mapped, missing } = mapUsers(scoped, compiled.mapping);
     const tRead = performance.now();
-    const current = await loadCurrentState(db, run.tenant_id, directory.id);
+    const current = await loadCurrentState(db, run.tenant_id, directory.id, stored);
     const tLoad = performance.now();
 
     const mappings = await createGroupMappingRepository(db).all(run.tenant_id, directory.id);
@@ -218,7 +218,9 @@ export function createRunExecutor(deps: RunExecutorDeps) {
         const changes = await connector.changesSince(directory.deltaCursor);
         const mirror = await loadMirrorSnapshot(db, run.tenant_id, directory.id);
         notes.push(`Incremental sync: ${changes.users.length} user, ${changes.groups.length} group and ${changes.memberships.length} membership changes since the last run.`);
-        return { snapshot: applyDelta(mirror, changes), mode: 'incremental' as const, cursor: changes.cursor, notes };
+        // the mirror as stored is also the current state's memberships and hashes (applyDelta copies on write)
+        const stored = { memberships: mirror.memberships, mirrorHashes: new Map(mirror.users.map((u) => [u.externalId, u.hash])) };
+        return { snapshot: applyDelta(mirror, changes), mode: 'incremental' as const, cursor: changes.cursor, notes, stored };
       } catch (e) {
         if (!isProviderError(e) || e.code !== 'delta_expired') throw e;
         notes.push(`The stored delta token is no longer valid (${e.message}); did a full read instead.`);
@@ -226,7 +228,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
     }
     const cursor = supportsDelta && connector.startDelta ? await connector.startDelta() : null;
     const snapshot = await readDirectory(connector, { onProgress });
-    return { snapshot, mode: 'full' as const, cursor, notes };
+    return { snapshot, mode: 'full' as const, cursor, notes, stored: undefined };
   }
 
   async function resolveDefaultGrant(tenantId: string, directory: DirectoryRecord) {
