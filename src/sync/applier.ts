@@ -44,30 +44,16 @@ export async function applyPlan(db: Kysely<Database>, plan: Plan, log: LogEntry[
     let rows = 0;
 
     // the mirror
-    if (ctx.arrayParameters) {
-      // PostgreSQL: one array per column (see the memberships below); rows are wide (raw JSON)
-      for (const batch of chunks(plan.mirror.upserts, ARRAY_CHUNK / 4)) {
-        await sql`insert into directory_users (tenant_id, directory_id, external_id, raw, hash, enabled, org_unit_path, updated_at)
-          select ${tenantId}, ${directoryId}, e, r, h, en, o, ${now}
-          from unnest(${batch.map((u) => u.externalId)}::text[], ${batch.map((u) => JSON.stringify(u.raw))}::text[], ${batch.map((u) => u.hash)}::text[],
-            ${batch.map((u) => (u.enabled ? 1 : 0))}::int[], ${batch.map((u) => u.orgUnitPath)}::text[]) as x(e, r, h, en, o)
-          on conflict (directory_id, external_id) do update set raw = excluded.raw, hash = excluded.hash, enabled = excluded.enabled,
-            org_unit_path = excluded.org_unit_path, updated_at = excluded.updated_at`.execute(tx);
-        rows += batch.length;
-        await yieldToLoop();
-      }
-    } else {
-      for (const batch of chunks(plan.mirror.upserts)) {
-        await tx.insertInto('directory_users').values(batch.map((u) => ({
-          tenant_id: tenantId, directory_id: directoryId, external_id: u.externalId, raw: JSON.stringify(u.raw), hash: u.hash,
-          enabled: u.enabled ? 1 : 0, org_unit_path: u.orgUnitPath, updated_at: now,
-        }))).onConflict((oc) => oc.columns(['directory_id', 'external_id']).doUpdateSet((eb) => ({
-          raw: eb.ref('excluded.raw'), hash: eb.ref('excluded.hash'), enabled: eb.ref('excluded.enabled'),
-          org_unit_path: eb.ref('excluded.org_unit_path'), updated_at: eb.ref('excluded.updated_at'),
-        }))).execute();
-        rows += batch.length;
-        await yieldToLoop();
-      }
+    for (const batch of chunks(plan.mirror.upserts)) {
+      await tx.insertInto('directory_users').values(batch.map((u) => ({
+        tenant_id: tenantId, directory_id: directoryId, external_id: u.externalId, raw: JSON.stringify(u.raw), hash: u.hash,
+        enabled: u.enabled ? 1 : 0, org_unit_path: u.orgUnitPath, updated_at: now,
+      }))).onConflict((oc) => oc.columns(['directory_id', 'external_id']).doUpdateSet((eb) => ({
+        raw: eb.ref('excluded.raw'), hash: eb.ref('excluded.hash'), enabled: eb.ref('excluded.enabled'),
+        org_unit_path: eb.ref('excluded.org_unit_path'), updated_at: eb.ref('excluded.updated_at'),
+      }))).execute();
+      rows += batch.length;
+      await yieldToLoop();
     }
     for (const batch of chunks(plan.mirror.deletes)) {
       await tx.deleteFrom('directory_users').where('directory_id', '=', directoryId).where('external_id', 'in', batch).execute();

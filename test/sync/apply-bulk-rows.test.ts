@@ -1,8 +1,9 @@
 /**
  * The apply's bulk rows land exactly as planned on both engines and both insert paths: multi-row
- * VALUES (SQLite, PostgreSQL) and one array per column through unnest() (PostgreSQL), whose array
- * literals must survive quotes, backslashes, braces, commas, "NULL", empty strings, newlines,
- * non-ASCII text and real NULLs. A second apply takes the upsert path of the mirror.
+ * VALUES (SQLite, PostgreSQL) and, for memberships, one array per column through unnest()
+ * (PostgreSQL), whose array literals must survive quotes, backslashes, braces, commas, "NULL",
+ * empty strings, newlines and non-ASCII text. The mirror's odd values (real NULLs, JSON) round-trip
+ * too, and a second apply takes its upsert path.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
