@@ -96,7 +96,12 @@ function openPostgres(url: string): Store {
   // an idle pooled connection that the server drops (restart, failover, pg_terminate_backend) emits
   // 'error' on the pool; unhandled, that would kill the process. The pool discards the client and
   // the next query opens a fresh connection, so noting it is enough.
-  pool.on('error', (err) => onIdleError(err));
+  pool.on('error', () => undefined); // reported by the client's own listener below
+  // A checked-out client has no pool listener (pg-pool removes it; Kysely holds a client for a
+  // whole transaction): a connection killed between two statements would emit an unhandled
+  // 'error' and take the process down. With this listener the statement in flight (or the next
+  // one) fails on its own, the run fails cleanly, and the pool drops the client on release.
+  pool.on('connect', (client) => client.on('error', (err) => onIdleError(err)));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, engine: 'postgres', supportsSkipLocked: true, maxParameters: 60_000, supportsArrayParameters: true, withoutWaiting: (fn) => fn(db),
     refreshStatistics: async (tables) => {
