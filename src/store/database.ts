@@ -86,21 +86,19 @@ function openSqlite(file: string, busyTimeoutMs: number): Store {
 }
 
 let onIdleError: (err: Error) => void = () => undefined;
-/** Where idle-connection errors of PostgreSQL pools are reported (the service passes its logger). */
+/** Where PostgreSQL connection errors are reported, idle or checked out (the service passes its logger). */
 export function reportIdleConnectionErrors(handler: (err: Error) => void) {
   onIdleError = handler;
 }
 
 function openPostgres(url: string): Store {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
-  // an idle pooled connection that the server drops (restart, failover, pg_terminate_backend) emits
-  // 'error' on the pool; unhandled, that would kill the process. The pool discards the client and
-  // the next query opens a fresh connection, so noting it is enough.
-  pool.on('error', () => undefined); // reported by the client's own listener below
-  // A checked-out client has no pool listener (pg-pool removes it; Kysely holds a client for a
-  // whole transaction): a connection killed between two statements would emit an unhandled
-  // 'error' and take the process down. With this listener the statement in flight (or the next
-  // one) fails on its own, the run fails cleanly, and the pool drops the client on release.
+  // A connection the server drops (restart, failover, pg_terminate_backend) emits 'error'; unhandled,
+  // that kills the process. pg-pool listens only while a client is idle (then re-emits on the pool),
+  // and Kysely keeps a client checked out for a whole transaction, so every client gets its own
+  // listener: the statement in flight (or the next one) fails on its own, the pool drops the client
+  // on release, and the next query opens a fresh connection. Noting it is enough.
+  pool.on('error', () => undefined); // already reported by the client's listener
   pool.on('connect', (client) => client.on('error', (err) => onIdleError(err)));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, engine: 'postgres', supportsSkipLocked: true, maxParameters: 60_000, supportsArrayParameters: true, withoutWaiting: (fn) => fn(db),

@@ -2,7 +2,8 @@
  * The applier: the only code that writes synced users, groups, memberships and grants. It writes a
  * whole plan and its log in ONE transaction, so a run is applied entirely or not at all — a crash,
  * a lost database connection or a constraint failure leaves the state as it was before the run
- * (decisions.md: "atomic runs"). Rows go in multi-row statements, chunked under the parameter limit.
+ * (decisions.md: "atomic runs"). Rows go in multi-row statements, chunked under the parameter limit;
+ * on PostgreSQL, memberships bind as one array per column through unnest().
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
