@@ -79,6 +79,8 @@ export interface DirectoryTable {
   last_sync_at: string | null;
   next_sync_at: string | null;
   consecutive_failures: number;
+  /** Hash of the settings the directory's state was last planned under (migration 004). */
+  plan_fingerprint: string | null;
   created_at: string;
   updated_at: string;
 }

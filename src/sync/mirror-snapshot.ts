@@ -9,7 +9,7 @@ import { jsonObject } from '../store/json-column.js';
 import type { DeltaChanges, SourceGroup, SourceUser } from '../providers/types.js';
 import type { DirectorySnapshot } from './read-directory.js';
 import { toMirrorUser, toSnapshotGroup } from './read-directory.js';
-import type { GroupMembers } from './plan.js';
+import type { GroupMembers, Memberships } from './plan.js';
 import { loadMemberships } from './current-state.js';
 
 export async function loadMirrorSnapshot(db: Kysely<Database>, tenantId: string, directoryId: string): Promise<DirectorySnapshot> {
@@ -26,8 +26,8 @@ export async function loadMirrorSnapshot(db: Kysely<Database>, tenantId: string,
   };
 }
 
-const isFullUser = (u: SourceUser | { externalId: string }): u is SourceUser => 'raw' in u;
-const isFullGroup = (g: SourceGroup | { externalId: string }): g is SourceGroup => 'raw' in g;
+export const isFullUser = (u: SourceUser | { externalId: string }): u is SourceUser => 'raw' in u;
+export const isFullGroup = (g: SourceGroup | { externalId: string }): g is SourceGroup => 'raw' in g;
 
 /** Pure: the snapshot after one complete delta round. Removing a user or group drops its memberships. */
 export function applyDelta(snapshot: DirectorySnapshot, changes: DeltaChanges): DirectorySnapshot {
@@ -48,10 +48,19 @@ export function applyDelta(snapshot: DirectorySnapshot, changes: DeltaChanges): 
       removedGroups.add(c.group.externalId);
     } else if (isFullGroup(c.group)) groups.set(c.group.externalId, toSnapshotGroup(c.group));
   }
-  // copy on write: only the groups a change touches get new member lists
-  const memberships = new Map(snapshot.memberships);
+  const memberships = applyMembershipDelta(snapshot.memberships, changes.memberships, removedUsers, removedGroups);
+  return { users: [...users.values()], groups: [...groups.values()], memberships, duplicates: 0 };
+}
+
+/**
+ * Pure: member lists after a delta's membership changes and removals, copied on write (only the
+ * groups a change touches get new lists). Removing a user or a group drops its memberships, and a
+ * removed group's own member list; only the groups given are looked at.
+ */
+export function applyMembershipDelta(before: Memberships, changes: DeltaChanges['memberships'], removedUsers: ReadonlySet<string>, removedGroups: ReadonlySet<string>): Map<string, GroupMembers> {
+  const memberships = new Map(before);
   const edited = new Map<string, { users: Set<string>; groups: Set<string> }>();
-  for (const c of changes.memberships) {
+  for (const c of changes) {
     let e = edited.get(c.groupExternalId);
     if (!e) {
       const m = memberships.get(c.groupExternalId);
@@ -71,5 +80,5 @@ export function applyDelta(snapshot: DirectorySnapshot, changes: DeltaChanges): 
       }
     }
   }
-  return { users: [...users.values()], groups: [...groups.values()], memberships, duplicates: 0 };
+  return memberships;
 }

@@ -49,6 +49,17 @@ export interface PlannerInput {
     grants: CurrentGrant[];
     mirrorHashes: ReadonlyMap<string, string>;
   };
+  /**
+   * An incremental run plans only the users its delta touched (sync/focused-input.ts): then
+   * `directoryUsers` and `users` hold just those, `current` holds their rows (and whoever holds
+   * their emails), and every other user of the directory is left exactly as it is.
+   */
+  focus?: {
+    /** The users planned: only these can be created, changed, deactivated or have grants changed. */
+    userIds: ReadonlySet<string>;
+    /** Every user id the directory holds after the delta, planned or not. */
+    listedUserIds: ReadonlySet<string>;
+  };
   settings: {
     deactivationBehavior: 'deactivate' | 'ignore';
     defaultGrant: { organizationId: string; roleKey: string } | null;
@@ -64,11 +75,13 @@ export function plan(input: PlannerInput): Plan {
 
   const ownedByExternalId = new Map<string, CurrentUser>();
   const byEmail = new Map<string, CurrentUser>();
+  const { focus } = input;
   for (const u of current.users) {
-    if (u.directoryId === directoryId && u.externalId) ownedByExternalId.set(u.externalId, u);
+    // outside the focus, an owned user is only an email holder: never settled, never "removed"
+    if (u.directoryId === directoryId && u.externalId && (!focus || focus.userIds.has(u.externalId))) ownedByExternalId.set(u.externalId, u);
     if (u.values.emailNormalized) byEmail.set(u.values.emailNormalized, u);
   }
-  const readIds = new Set(input.directoryUsers.map((u) => u.externalId));
+  const readIds = focus?.listedUserIds ?? new Set(input.directoryUsers.map((u) => u.externalId));
   const inScopeIds = new Set(input.users.map((u) => u.externalId));
 
   /** Current users this run settles (kept, updated, linked): never "removed". */
@@ -175,7 +188,7 @@ export function plan(input: PlannerInput): Plan {
   const groups = planGroups(input);
   const memberships = planMemberships(input.memberships, current.memberships);
   const grants = planGrants(input, present, untouchable, ownedByExternalId);
-  const mirror = planMirror(input.directoryUsers, current.mirrorHashes);
+  const mirror = planMirror(input.directoryUsers, current.mirrorHashes, focus?.userIds);
   return { users, groups, memberships, grants, mirror, errors, usersUnchanged, groupsProcessed: input.groups.length };
 }
 
@@ -258,6 +271,8 @@ function planGrants(input: PlannerInput, present: Map<string, boolean>, untoucha
   const have = new Set<string>();
   for (const g of current.grants) {
     if (untouchable.has(g.userId)) continue;
+    // an incremental run judges only the grants of the users it plans
+    if (input.focus && !externalIdOf.has(g.userId)) continue;
     const ext = externalIdOf.get(g.userId);
     const key = ext === undefined ? undefined : grantKey(ext, g);
     if (key !== undefined && desired.has(key) && !have.has(key)) {
@@ -270,9 +285,9 @@ function planGrants(input: PlannerInput, present: Map<string, boolean>, untoucha
   return out;
 }
 
-function planMirror(users: MirrorUser[], hashes: ReadonlyMap<string, string>) {
+function planMirror(users: MirrorUser[], hashes: ReadonlyMap<string, string>, focus?: ReadonlySet<string>) {
   const upserts = users.filter((u) => hashes.get(u.externalId) !== u.hash);
   const ids = new Set(users.map((u) => u.externalId));
-  const deletes = [...hashes.keys()].filter((id) => !ids.has(id));
+  const deletes = [...hashes.keys()].filter((id) => !ids.has(id) && (!focus || focus.has(id)));
   return { upserts, deletes };
 }

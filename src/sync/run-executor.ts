@@ -20,9 +20,11 @@ import { compileMapping } from './mapping/index.js';
 import { readDirectory, type ReadProgress } from './read-directory.js';
 import { applyDelta, loadMirrorSnapshot } from './mirror-snapshot.js';
 import { createGroupGraph, createScope } from './scope.js';
-import { mapUsers } from './map-users.js';
+import { mapUsers, type MissingFields } from './map-users.js';
 import { loadCurrentState } from './current-state.js';
-import { plan as makePlan, type PlannerInput } from './planner.js';
+import { lastRunErrors, loadFocusedCurrent, readFocused } from './focused-input.js';
+import { planFingerprint } from './plan-fingerprint.js';
+import { plan as makePlan, type PlannedUser, type PlannerInput } from './planner.js';
 import { checkSafeguards } from './safeguards.js';
 import { planEvents, type LogEntry } from './plan-events.js';
 import { applyPlan, writeLog } from './applier.js';
@@ -86,7 +88,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
   const { store, secretBox, logger } = deps;
   const db = store.db;
 
-  async function finish(run: SyncRunRow, status: 'succeeded' | 'failed' | 'blocked', counts: RunCounts, extra: { error?: { code: string; message: string; hint?: string } | null; blockedPlan?: string | null; tx?: Kysely<Database>; mode?: 'full' | 'incremental'; deltaCursor?: string | null } = {}) {
+  async function finish(run: SyncRunRow, status: 'succeeded' | 'failed' | 'blocked', counts: RunCounts, extra: { error?: { code: string; message: string; hint?: string } | null; blockedPlan?: string | null; tx?: Kysely<Database>; mode?: 'full' | 'incremental'; deltaCursor?: string | null; fingerprint?: string | null } = {}) {
     const now = new Date().toISOString();
     const conn = extra.tx ?? db;
     const updated = await conn.updateTable('sync_runs').set({
@@ -104,12 +106,14 @@ export function createRunExecutor(deps: RunExecutorDeps) {
         ...(status === 'succeeded' && extra.mode === 'full' ? { last_full_sync_at: now } : {}),
         // the delta cursor moves only with an applied run: a failed or blocked round is read again
         ...(status === 'succeeded' && extra.deltaCursor ? { delta_cursor: extra.deltaCursor } : {}),
+        // what the state is now planned under; an applied run of unknown settings forgets it
+        ...(status === 'succeeded' ? { plan_fingerprint: extra.fingerprint ?? null } : {}),
       }).where('id', '=', run.directory_id).execute();
     }
   }
 
-  /** Builds the plan for a directory from a complete read. */
-  async function buildPlan(run: SyncRunRow, directory: DirectoryRecord, signal: AbortSignal) {
+  /** Builds the plan for a directory from a complete read (or a complete delta round). */
+  async function buildPlan(run: SyncRunRow, directory: DirectoryRecord, signal: AbortSignal, storedFingerprint: string | null) {
     const provider = findProvider(directory.provider);
     if (!provider) throw new RunFailure('unknown_provider', `This build has no "${directory.provider}" provider.`);
     const credentials = provider.credentialsGuard.parse(JSON.parse(secretBox.open(directory.credentialsEncrypted)));
@@ -119,6 +123,13 @@ export function createRunExecutor(deps: RunExecutorDeps) {
     if (!compiled.ok) {
       throw new RunFailure('invalid_mapping', `The attribute mapping is not valid: ${compiled.errors.map((e) => e.message).join('; ')}`, 'Fix it under Attribute mapping.');
     }
+    const mappings = await createGroupMappingRepository(db).all(run.tenant_id, directory.id);
+    const settings: PlannerInput['settings'] = {
+      deactivationBehavior: directory.settings.deactivationBehavior,
+      defaultGrant: await resolveDefaultGrant(run.tenant_id, directory),
+      mappings: mappings.map((m) => ({ id: m.id, sourceGroupId: m.sourceGroupId, organizationId: m.organizationId, roleKey: m.role })),
+    };
+    const fingerprint = planFingerprint(directory.settings, settings);
 
     let lastProgress = 0;
     const onProgress = (p: ReadProgress) => {
@@ -127,32 +138,59 @@ export function createRunExecutor(deps: RunExecutorDeps) {
       void db.updateTable('sync_runs').set({ progress: JSON.stringify(p) }).where('id', '=', run.id).execute().catch(() => undefined);
     };
     const t0 = performance.now();
-    const { snapshot, mode, cursor, notes, stored } = await readSnapshot(run, directory, provider.capabilities.supportsDelta, connector, onProgress);
+    const read = await readSnapshot(run, directory, provider.capabilities.supportsDelta, connector, onProgress, storedFingerprint === fingerprint ? settings : null);
+    const { mode, cursor, notes } = read;
 
-    const graph = createGroupGraph(snapshot.memberships);
-    const inScope = createScope(directory.settings.userFilter, graph);
-    const scoped = snapshot.users.filter(inScope);
-    const { users: mapped, missing } = mapUsers(scoped, compiled.mapping);
-    const tRead = performance.now();
-    const current = await loadCurrentState(db, run.tenant_id, directory.id, stored);
+    let input: PlannerInput;
+    let mapped: PlannedUser[];
+    let missing: MissingFields;
+    let tRead: number;
+    let safeguardCounts: { activeSyncedUsers: number; usersRead: number; groupsBefore: number };
+    const names = new Map<string, string>();
+    if (read.focused) {
+      // an incremental run under unchanged settings: only what the delta touched is planned
+      const f = read.focused;
+      const inScope = createScope(directory.settings.userFilter, f.graph);
+      ({ users: mapped, missing } = mapUsers(f.users.filter(inScope), compiled.mapping));
+      tRead = performance.now();
+      const emails = mapped.flatMap((u) => (u.result.ok && u.result.values.emailNormalized ? [u.result.values.emailNormalized] : []));
+      const stored = await loadFocusedCurrent(db, run.tenant_id, directory.id, f.focus.userIds, emails);
+      input = {
+        directoryId: directory.id, directoryUsers: f.users, users: mapped, groups: f.groups, memberships: f.memberships,
+        expandedMembers: new Map(settings.mappings.map((m) => [m.sourceGroupId, f.graph.usersOf(m.sourceGroupId)])),
+        current: { ...stored, groups: f.currentGroups, memberships: f.currentMemberships, mirrorHashes: f.mirrorHashes },
+        focus: f.focus, settings,
+      };
+      safeguardCounts = { ...(await storedCounts(run.tenant_id, directory.id)), usersRead: f.focus.listedUserIds.size };
+      for (const [ext, name] of f.groupNames) names.set(ext, name);
+      notes.push(`Planned only the ${f.focus.userIds.size} users and ${f.memberships.size + f.currentMemberships.size} member lists this round touched; every other record was already in step.`);
+    } else {
+      const { snapshot, stored } = read;
+      const graph = createGroupGraph(snapshot.memberships);
+      const inScope = createScope(directory.settings.userFilter, graph);
+      ({ users: mapped, missing } = mapUsers(snapshot.users.filter(inScope), compiled.mapping));
+      tRead = performance.now();
+      const current = await loadCurrentState(db, run.tenant_id, directory.id, stored);
+      input = {
+        directoryId: directory.id,
+        directoryUsers: snapshot.users,
+        users: mapped,
+        groups: snapshot.groups.map((g) => ({ externalId: g.externalId, name: g.name, description: g.description ?? null, raw: g.raw, hash: g.hash })),
+        memberships: snapshot.memberships,
+        expandedMembers: new Map(settings.mappings.map((m) => [m.sourceGroupId, graph.usersOf(m.sourceGroupId)])),
+        current,
+        settings,
+      };
+      safeguardCounts = {
+        activeSyncedUsers: current.users.filter((u) => u.directoryId === directory.id && u.status === 'active').length,
+        usersRead: snapshot.users.length,
+        groupsBefore: current.groups.length,
+      };
+      for (const g of snapshot.groups) names.set(g.externalId, g.name);
+      if (snapshot.duplicates) notes.push(`The provider sent ${snapshot.duplicates} duplicate records across pages; each was kept once.`);
+    }
+    const { current } = input;
     const tLoad = performance.now();
-
-    const mappings = await createGroupMappingRepository(db).all(run.tenant_id, directory.id);
-    const defaultGrant = await resolveDefaultGrant(run.tenant_id, directory);
-    const input: PlannerInput = {
-      directoryId: directory.id,
-      directoryUsers: snapshot.users,
-      users: mapped,
-      groups: snapshot.groups.map((g) => ({ externalId: g.externalId, name: g.name, description: g.description ?? null, raw: g.raw, hash: g.hash })),
-      memberships: snapshot.memberships,
-      expandedMembers: new Map(mappings.map((m) => [m.sourceGroupId, graph.usersOf(m.sourceGroupId)])),
-      current,
-      settings: {
-        deactivationBehavior: directory.settings.deactivationBehavior,
-        defaultGrant,
-        mappings: mappings.map((m) => ({ id: m.id, sourceGroupId: m.sourceGroupId, organizationId: m.organizationId, roleKey: m.role })),
-      },
-    };
     const plan = makePlan(input);
     const tPlan = performance.now();
     // a full read that would remove something is checked against the records' own endpoints first
@@ -165,16 +203,8 @@ export function createRunExecutor(deps: RunExecutorDeps) {
     const lastGood = await db.selectFrom('sync_runs').select('counts').where('directory_id', '=', directory.id).where('status', '=', 'succeeded')
       .where('dry_run', '=', 0).orderBy('finished_at', 'desc').limit(1).executeTakeFirst();
     const lastGoodUsersRead = lastGood ? (JSON.parse(lastGood.counts) as { usersRead?: number }).usersRead ?? null : null;
-    const trips = checkSafeguards(plan, {
-      safeguards: directory.settings.safeguards,
-      activeSyncedUsers: current.users.filter((u) => u.directoryId === directory.id && u.status === 'active').length,
-      usersRead: snapshot.users.length,
-      lastGoodUsersRead,
-      groupSizes,
-      groupsBefore: current.groups.length,
-    });
+    const trips = checkSafeguards(plan, { safeguards: directory.settings.safeguards, ...safeguardCounts, lastGoodUsersRead, groupSizes });
 
-    const names = new Map(snapshot.groups.map((g) => [g.externalId, g.name]));
     for (const g of current.groups) if (!names.has(g.externalId)) names.set(g.externalId, g.name);
     const userLabels = new Map(current.users.map((u) => [u.id, u.values.email ?? u.values.displayName ?? u.externalId ?? u.id]));
     const orgNames = await orgNameLookup(run.tenant_id);
@@ -198,29 +228,46 @@ export function createRunExecutor(deps: RunExecutorDeps) {
         details: { path, count: m.count, sample: m.sample },
       });
     }
-    if (snapshot.duplicates) log.push({ kind: 'info', subject: directory.name, message: `The provider sent ${snapshot.duplicates} duplicate records across pages; each was kept once.` });
     // where the time goes, kept on the run (the benchmark and operators read it)
     const timings = { readMs: Math.round(tRead - t0), loadMs: Math.round(tLoad - tRead), planMs: Math.round(tPlan - tLoad), confirmMs: Math.round(tConfirm - tPlan), logMs: Math.round(performance.now() - tConfirm) };
-    return { plan, counts: { ...counts, usersRead: snapshot.users.length, ...timings } as RunCounts & { usersRead: number }, trips, log, mode, cursor };
+    return { plan, counts: { ...counts, usersRead: safeguardCounts.usersRead, ...timings } as RunCounts & { usersRead: number }, trips, log, mode, cursor, fingerprint };
+  }
+
+  /** Counts of what the directory holds before the run (the safeguards' reference), for a focused run. */
+  async function storedCounts(tenantId: string, directoryId: string) {
+    const active = await db.selectFrom('users').select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).where('status', '=', 'active').executeTakeFirstOrThrow();
+    const groups = await db.selectFrom('directory_groups').select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).executeTakeFirstOrThrow();
+    return { activeSyncedUsers: Number(active.n), groupsBefore: Number(groups.n) };
   }
 
   /**
    * The directory as of now: a complete delta round applied to the mirror when the provider has
    * deltas, a cursor is stored and the last full read is recent enough; else a full read (taking a
-   * delta cursor first, so changes made during the read are replayed by the next round).
+   * delta cursor first, so changes made during the read are replayed by the next round). A delta
+   * round under the settings the directory was last planned with (`focusOn`) reads only what it
+   * touched (sync/focused-input.ts).
    */
-  async function readSnapshot(run: SyncRunRow, directory: DirectoryRecord, supportsDelta: boolean, connector: DirectoryConnector, onProgress: (p: ReadProgress) => void) {
+  async function readSnapshot(run: SyncRunRow, directory: DirectoryRecord, supportsDelta: boolean, connector: DirectoryConnector, onProgress: (p: ReadProgress) => void, focusOn: PlannerInput['settings'] | null) {
     const notes: string[] = [];
     const fullEveryMs = directory.settings.schedule.fullSyncEveryHours * 3_600_000;
     const fullIsRecent = directory.lastFullSyncAt !== null && Date.now() - Date.parse(directory.lastFullSyncAt) < fullEveryMs;
     if (supportsDelta && run.mode !== 'full' && directory.deltaCursor && connector.changesSince && fullIsRecent) {
       try {
         const changes = await connector.changesSince(directory.deltaCursor);
-        const mirror = await loadMirrorSnapshot(db, run.tenant_id, directory.id);
         notes.push(`Incremental sync: ${changes.users.length} user, ${changes.groups.length} group and ${changes.memberships.length} membership changes since the last run.`);
+        if (focusOn) {
+          const watchedGroups = [...new Set([...directory.settings.userFilter.groups, ...focusOn.mappings.map((m) => m.sourceGroupId)])];
+          const lastErrors = await lastRunErrors(db, run.tenant_id, directory.id);
+          const focused = await readFocused(db, run.tenant_id, directory.id, changes, { watchedGroups, lastErrors });
+          return { focused, mode: 'incremental' as const, cursor: changes.cursor, notes };
+        }
+        const mirror = await loadMirrorSnapshot(db, run.tenant_id, directory.id);
+        notes.push('The settings changed since the last run: every user was planned again.');
         // the mirror as stored is also the current state's memberships and hashes (applyDelta copies on write)
         const stored = { memberships: mirror.memberships, mirrorHashes: new Map(mirror.users.map((u) => [u.externalId, u.hash])) };
-        return { snapshot: applyDelta(mirror, changes), mode: 'incremental' as const, cursor: changes.cursor, notes, stored };
+        return { snapshot: applyDelta(mirror, changes), mode: 'incremental' as const, cursor: changes.cursor, notes, stored, focused: null };
       } catch (e) {
         if (!isProviderError(e) || e.code !== 'delta_expired') throw e;
         notes.push(`The stored delta token is no longer valid (${e.message}); did a full read instead.`);
@@ -228,7 +275,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
     }
     const cursor = supportsDelta && connector.startDelta ? await connector.startDelta() : null;
     const snapshot = await readDirectory(connector, { onProgress });
-    return { snapshot, mode: 'full' as const, cursor, notes, stored: undefined };
+    return { snapshot, mode: 'full' as const, cursor, notes, stored: undefined, focused: null };
   }
 
   async function resolveDefaultGrant(tenantId: string, directory: DirectoryRecord) {
@@ -254,7 +301,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
     try {
       if (!row) throw new RunFailure('not_found', 'The directory was deleted.');
       const directory = toDirectory(row);
-      const built = await buildPlan(run, directory, signal);
+      const built = await buildPlan(run, directory, signal, row.plan_fingerprint);
       counts = built.counts;
       const now = new Date().toISOString();
 
@@ -266,14 +313,14 @@ export function createRunExecutor(deps: RunExecutorDeps) {
         const t = built.trips[0]!;
         const log = [...built.trips.map((x) => ({ kind: 'safeguard', subject: directory.name, message: x.message, details: { code: x.code, hint: x.hint } })), ...built.log];
         await writeLog(db, run.tenant_id, run.id, log, now);
-        await finish(run, 'blocked', counts, { error: { code: t.code, message: t.message, hint: t.hint }, mode: built.mode, blockedPlan: JSON.stringify({ plan: built.plan, eventCount: log.length, mode: built.mode, deltaCursor: built.cursor }) });
+        await finish(run, 'blocked', counts, { error: { code: t.code, message: t.message, hint: t.hint }, mode: built.mode, blockedPlan: JSON.stringify({ plan: built.plan, eventCount: log.length, mode: built.mode, deltaCursor: built.cursor, fingerprint: built.fingerprint }) });
       } else {
         const tApply = performance.now();
         await applyPlan(db, built.plan, built.log, {
           tenantId: run.tenant_id, directoryId: directory.id, runId: run.id, now, arrayParameters: store.supportsArrayParameters,
           finalize: async (tx, rowsWritten) => {
             counts = { ...counts, rowsWritten, applyMs: Math.round(performance.now() - tApply) } as RunCounts;
-            await finish(run, 'succeeded', counts, { tx, mode: built.mode, deltaCursor: built.cursor });
+            await finish(run, 'succeeded', counts, { tx, mode: built.mode, deltaCursor: built.cursor, fingerprint: built.fingerprint });
           },
         });
       }
@@ -305,7 +352,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
   /** Applies exactly the plan a blocked run held, after an admin approved it. */
   async function applyBlocked(run: SyncRunRow): Promise<void> {
     if (!run.blocked_plan) throw new RunFailure('not_blocked', 'This run holds no plan to approve.');
-    const stored = JSON.parse(run.blocked_plan) as { plan: unknown; eventCount: number; mode?: 'full' | 'incremental'; deltaCursor?: string | null };
+    const stored = JSON.parse(run.blocked_plan) as { plan: unknown; eventCount: number; mode?: 'full' | 'incremental'; deltaCursor?: string | null; fingerprint?: string };
     const plan = planGuard.parse(stored.plan) as Plan;
     const names = new Map<string, string>();
     const orgNames = await orgNameLookup(run.tenant_id);
@@ -317,7 +364,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
       finalize: async (tx, rowsWritten) => {
         counts = { ...counts, rowsWritten };
         await writeLog(tx, run.tenant_id, run.id, [{ kind: 'approved', subject: run.id, message: 'An admin approved the run; its plan was applied.' }, ...log], new Date().toISOString(), stored.eventCount + 1);
-        await finish({ ...run, status: 'running' }, 'succeeded', counts, { tx, mode: stored.mode ?? 'full', deltaCursor: stored.deltaCursor ?? null });
+        await finish({ ...run, status: 'running' }, 'succeeded', counts, { tx, mode: stored.mode ?? 'full', deltaCursor: stored.deltaCursor ?? null, fingerprint: stored.fingerprint ?? null });
       },
     });
     await refreshStatisticsAfter(counts.rowsWritten);
