@@ -34,9 +34,9 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext, extra: Authe
       request.actor = `token:${token.id}`;
       const now = new Date();
       // last-used is bookkeeping: a write that cannot happen now (SQLite busy with a sync's apply)
-      // must not fail the request; the next request a minute later records it
+      // neither waits nor fails the request; a later request records it
       if (!token.last_used_at || now.getTime() - Date.parse(token.last_used_at) > TOUCH_EVERY_MS)
-        await ctx.repos.tokens.touch(token.id, now.toISOString()).catch((err: unknown) => request.log.warn({ err: String(err) }, 'could not record the API token\'s last use'));
+        await ctx.repos.tokens.touch(token.id, now.toISOString()).catch((err: unknown) => request.log.debug({ err: String(err) }, 'could not record the API token\'s last use now'));
       return;
     }
     for (const auth of extra) {

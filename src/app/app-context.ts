@@ -37,7 +37,7 @@ export function createRepositories(store: Store) {
   const db = store.db;
   return {
     tenants: createTenantRepository(db),
-    tokens: createApiTokenRepository(db),
+    tokens: createApiTokenRepository(db, store.withoutWaiting),
     organizations: createOrganizationRepository(db),
     roles: createRoleRepository(db),
     users: createUserRepository(db),

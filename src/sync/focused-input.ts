@@ -21,7 +21,7 @@ import { loadMemberships, toCurrentUser } from './current-state.js';
 import { applyMembershipDelta, isFullGroup, isFullUser } from './mirror-snapshot.js';
 import { toMirrorUser, toSnapshotGroup } from './read-directory.js';
 import { createGroupGraph, type GroupGraph } from './scope.js';
-import { membersOf } from './memberships.js';
+import { membershipsFromRows } from './memberships.js';
 
 /** Ids per `IN (…)` list: under every engine's parameter limit. */
 const IN_CHUNK = 1_000;
@@ -74,19 +74,24 @@ export async function readFocused(
   for (const id of removedUsers) listed.delete(id);
   for (const id of changedUsers.keys()) listed.add(id);
 
-  // member lists: the whole graph when a watched group needs transitive members, else only the
-  // groups the delta names and those holding a removed user or group
+  // member lists: the whole graph when a watched group needs transitive members; else only the
+  // rows that can change: the pairs the delta names (if stored), every membership of a removed
+  // user or group, and a removed group's own list. Diffing these partial lists gives exactly the
+  // changes the whole lists would (group sizes for the safeguards come from groupSizes()).
   const watched = opts.watchedGroups.length > 0;
   let before: Memberships;
   if (watched) before = await loadMemberships(db, tenantId, directoryId);
   else {
-    const groups = new Set([...changes.memberships.map((m) => m.groupExternalId), ...removedGroups]);
+    const rows = await storedPairs(db, tenantId, directoryId, changes.memberships);
     for (const ids of chunked([...removedUsers, ...removedGroups])) {
-      const rows = await db.selectFrom('directory_memberships').select('group_external_id').distinct()
-        .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).where('member_external_id', 'in', ids).execute();
-      for (const r of rows) groups.add(r.group_external_id);
+      rows.push(...await db.selectFrom('directory_memberships').select(['group_external_id', 'member_type', 'member_external_id'])
+        .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).where('member_external_id', 'in', ids).execute());
     }
-    before = await loadMembershipsOf(db, tenantId, directoryId, [...groups]);
+    for (const ids of chunked([...removedGroups])) {
+      rows.push(...await db.selectFrom('directory_memberships').select(['group_external_id', 'member_type', 'member_external_id'])
+        .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).where('group_external_id', 'in', ids).execute());
+    }
+    before = membershipsFromRows(rows.map((r) => ({ groupExternalId: r.group_external_id, memberType: r.member_type, memberExternalId: r.member_external_id })));
   }
   const after = applyMembershipDelta(before, changes.memberships, removedUsers, removedGroups);
   const graph = createGroupGraph(after);
@@ -144,23 +149,44 @@ export async function readFocused(
   };
 }
 
-/** The stored member lists of some groups. */
-async function loadMembershipsOf(db: Kysely<Database>, tenantId: string, directoryId: string, groups: string[]): Promise<Map<string, GroupMembers>> {
-  const out = new Map<string, GroupMembers>();
+/** Rows per OR-list of (group, type, member) lookups: 3 parameters each, through the primary key. */
+const PAIR_CHUNK = 300;
+
+/** Which of the memberships a delta names are stored now. */
+async function storedPairs(db: Kysely<Database>, tenantId: string, directoryId: string, changes: DeltaChanges['memberships']) {
+  const rows: Array<{ group_external_id: string; member_type: 'user' | 'group'; member_external_id: string }> = [];
+  for (let i = 0; i < changes.length; i += PAIR_CHUNK) {
+    const chunk = changes.slice(i, i + PAIR_CHUNK);
+    rows.push(...await db.selectFrom('directory_memberships').select(['group_external_id', 'member_type', 'member_external_id'])
+      .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId)
+      .where((eb) => eb.or(chunk.map((c) => eb.and([
+        eb('group_external_id', '=', c.groupExternalId), eb('member_type', '=', c.member.type), eb('member_external_id', '=', c.member.externalId),
+      ]))))
+      .execute());
+  }
+  return rows;
+}
+
+/**
+ * Stored user-member counts of some groups (the membership safeguard's reference), for the groups
+ * where a count can matter: one that loses `n` members trips the guard only if it has fewer than
+ * n × 100 / maxPercent members, and at least minGroupSize.
+ */
+export async function groupSizes(db: Kysely<Database>, tenantId: string, directoryId: string, groups: readonly string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
   for (const ids of chunked(groups)) {
-    const rows = await db.selectFrom('directory_memberships').select(['group_external_id', 'member_type', 'member_external_id'])
-      .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).where('group_external_id', 'in', ids).execute();
-    for (const r of rows) {
-      const g = membersOf(out, r.group_external_id);
-      (r.member_type === 'user' ? g.users : g.groups).push(r.member_external_id);
-    }
+    const rows = await db.selectFrom('directory_memberships').select((eb) => ['group_external_id', eb.fn.countAll<string>().as('n')])
+      .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).where('member_type', '=', 'user').where('group_external_id', 'in', ids)
+      .groupBy('group_external_id').execute();
+    for (const r of rows) out.set(r.group_external_id, Number(r.n));
   }
   return out;
 }
 
 /**
  * What AccessIQ holds for the focus: the focus users this directory owns, whoever holds an email a
- * focus user maps to, and the sync-made grants of the focus users only.
+ * focus user maps to, and the sync-made grants of all of them (the planner judges only those of the
+ * users it plans or links).
  */
 export async function loadFocusedCurrent(
   db: Kysely<Database>, tenantId: string, directoryId: string, focus: ReadonlySet<string>, emails: readonly string[],
@@ -172,13 +198,13 @@ export async function loadFocusedCurrent(
       .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).where('external_id', 'in', ids).execute();
     for (const r of rows) users.set(r.id, toCurrentUser(r));
   }
-  const owned = [...users.keys()];
   for (const ids of chunked(emails)) {
     const rows = await db.selectFrom('users').select(select).where('tenant_id', '=', tenantId).where('email_normalized', 'in', ids).execute();
     for (const r of rows) if (!users.has(r.id)) users.set(r.id, toCurrentUser(r));
   }
+  // the grants of everyone loaded: an email holder may be linked to a focus user in this run
   const grants: PlannerInput['current']['grants'] = [];
-  for (const ids of chunked(owned)) {
+  for (const ids of chunked([...users.keys()])) {
     const rows = await db.selectFrom('role_grants').select(['id', 'user_id', 'organization_id', 'role_key', 'source', 'mapping_id'])
       .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).where('source', '!=', 'manual').where('user_id', 'in', ids).execute();
     for (const g of rows) {

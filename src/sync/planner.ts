@@ -187,7 +187,8 @@ export function plan(input: PlannerInput): Plan {
 
   const groups = planGroups(input);
   const memberships = planMemberships(input.memberships, current.memberships);
-  const grants = planGrants(input, present, untouchable, ownedByExternalId);
+  const linked = new Set(users.flatMap((u) => (u.kind === 'link' ? [u.userId] : [])));
+  const grants = planGrants(input, present, untouchable, ownedByExternalId, linked);
   const mirror = planMirror(input.directoryUsers, current.mirrorHashes, focus?.userIds);
   return { users, groups, memberships, grants, mirror, errors, usersUnchanged, groupsProcessed: input.groups.length };
 }
@@ -251,7 +252,7 @@ function planMemberships(next: Memberships, current: Memberships): MembershipCha
 
 const grantKey = (ext: string, g: GrantTarget) => `${ext}\u0000${g.organizationId}\u0000${g.roleKey}\u0000${g.source}\u0000${g.mappingId ?? ''}`;
 
-function planGrants(input: PlannerInput, present: Map<string, boolean>, untouchable: Set<string>, owned: Map<string, CurrentUser>): GrantChange[] {
+function planGrants(input: PlannerInput, present: Map<string, boolean>, untouchable: Set<string>, owned: Map<string, CurrentUser>, linked: ReadonlySet<string>): GrantChange[] {
   const { settings, current } = input;
   const desired = new Map<string, { ext: string; target: GrantTarget }>();
   const want = (ext: string, target: GrantTarget) => desired.set(grantKey(ext, target), { ext, target });
@@ -271,8 +272,8 @@ function planGrants(input: PlannerInput, present: Map<string, boolean>, untoucha
   const have = new Set<string>();
   for (const g of current.grants) {
     if (untouchable.has(g.userId)) continue;
-    // an incremental run judges only the grants of the users it plans
-    if (input.focus && !externalIdOf.has(g.userId)) continue;
+    // an incremental run judges only the grants of the users it plans (and of those it links)
+    if (input.focus && !externalIdOf.has(g.userId) && !linked.has(g.userId)) continue;
     const ext = externalIdOf.get(g.userId);
     const key = ext === undefined ? undefined : grantKey(ext, g);
     if (key !== undefined && desired.has(key) && !have.has(key)) {

@@ -63,6 +63,36 @@ for (const engine of ENGINES) {
       expect(quiet.counts.rowsWritten).toBe(0);
     });
 
+    it('a group stripped of more than half its members blocks the incremental run (sizes read for the guard)', async () => {
+      const state = emu.state;
+      const big = state.groups.find((g) => g.memberKeys.length >= 40 && !state.parentsOfGroup(g.key).length)!;
+      const leaving = big.memberKeys.slice(0, Math.floor(big.memberKeys.length * 0.6));
+      for (const k of leaving) state.removeMember(big.key, k);
+      const run = await svc.api.sync(dirId);
+      expect(run.status, JSON.stringify(run.error)).toBe('blocked');
+      expect(run.mode).toBe('incremental');
+      expect(run.error.code).toBe('membership_removal_threshold');
+      expect(run.error.message).toContain(`${leaving.length} of ${leaving.length + big.memberKeys.length} members`);
+      const approved = await svc.api.post(`/api/v1/sync-runs/${run.id}/approve`);
+      expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+      expect(approved.body.counts).toMatchObject({ membershipsRemoved: leaving.length });
+    });
+
+    it('a deleted group is deleted with its member list (held for review: a whole group loses its members)', async () => {
+      const state = emu.state;
+      const gone = state.groups.find((g) => g.kind !== 'department' && g.memberKeys.length > 0 && !g.childGroupKeys.length && !state.parentsOfGroup(g.key).length)!;
+      const members = gone.memberKeys.length;
+      state.deleteGroup(gone.key);
+      const run = await svc.api.sync(dirId);
+      // every member of a big group goes: the membership guard holds the run for review
+      expect(run.status, JSON.stringify(run.error)).toBe('blocked');
+      expect(run.error.message).toContain(`${members} of ${members} members`);
+      const approved = await svc.api.post(`/api/v1/sync-runs/${run.id}/approve`);
+      expect(approved.body.counts).toMatchObject({ groupsDeleted: 1, membershipsRemoved: members, membershipsAdded: 0 });
+      const full = await svc.api.sync(dirId, { full: true });
+      expect(full.counts.rowsWritten).toBe(0);
+    });
+
     it('an expired delta token falls back to a full read', async () => {
       emu.invalidateDeltaTokens();
       const run = await svc.api.sync(dirId);

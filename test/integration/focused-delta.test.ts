@@ -28,6 +28,8 @@ for (const engine of ENGINES) {
     let filterKey: string;
     let nestedKey: string;
     let mappedKey: string;
+    /** 30 people (20–49): big enough for the membership safeguard (≥ 20 members). */
+    let bigKey: string;
 
     beforeAll(async () => {
       svc = await startTestService(engine);
@@ -41,6 +43,8 @@ for (const engine of ENGINES) {
       for (const k of p.slice(0, 50)) state.addMember(filterKey, k);
       for (const k of p.slice(50, 60)) state.addMember(nestedKey, k);
       for (const k of p.slice(0, 5)) state.addMember(mappedKey, k);
+      bigKey = state.addGroup({ name: 'Everyone in sales', kind: 'team' }).key;
+      for (const k of p.slice(20, 50)) state.addMember(bigKey, k);
 
       const d = await svc.api.post('/api/v1/directories', { name: 'Entra', provider: 'entra', credentials: started.credentials });
       dirId = d.body.id;
@@ -117,6 +121,20 @@ for (const engine of ENGINES) {
       const taking = await incremental();
       expect(taking.counts).toMatchObject({ usersUpdated: 1, errors: 0 });
       expect((await userOf(p[10]!)).email.toLowerCase()).toBe(taken.toLowerCase());
+      await expectInStep();
+    });
+
+    it('a group stripped of more than half its members blocks the run; approved, it applies exactly that plan', async () => {
+      for (const k of p.slice(20, 36)) state.removeMember(bigKey, k);
+      const run = await svc.api.sync(dirId);
+      expect(run.status, JSON.stringify(run.error)).toBe('blocked');
+      expect(run.error.code).toBe('membership_removal_threshold');
+      expect(run.error.message).toContain('16 of 30 members');
+      const approved = await svc.api.post(`/api/v1/sync-runs/${run.id}/approve`);
+      expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+      expect(approved.body.counts).toMatchObject({ membershipsRemoved: 16 });
+      // the approved run moved the delta cursor: the next round is empty
+      expect((await incremental()).counts.rowsWritten).toBe(0);
       await expectInStep();
     });
 

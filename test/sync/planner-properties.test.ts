@@ -131,8 +131,9 @@ function applyInMemory(w: World, p: Plan): World {
   const copy = (v: MappedValues): MappedValues => ({ ...v, attributes: { ...v.attributes } });
   for (const u of p.users) {
     if (u.kind !== 'create') continue;
-    const id = `usr-${u.externalId}`;
-    if (users.has(id)) throw new Error(`user id ${id} exists`);
+    // derived, not random; a later generation when an earlier user of that external id was relinked
+    let id = `usr-${u.externalId}`;
+    for (let n = 2; users.has(id); n++) id = `usr-${u.externalId}-${n}`;
     idOfExternal.set(u.externalId, id);
     users.set(id, { id, directoryId: DIR, externalId: u.externalId, status: u.active ? 'active' : 'deactivated', values: copy(u.values) });
   }
@@ -381,5 +382,97 @@ describe('planner properties', () => {
       const inScope = new Set(s.users.map((u) => u.externalId));
       for (const e of errors) expect(inScope.has(e)).toBe(true);
     }), RUNS);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// focused incremental plans (src/sync/focused-input.ts builds this input from the database)
+// ---------------------------------------------------------------------------------------------
+
+/** A snapshot that differs from `base` in some users, groups and member lists, taken from `other`. */
+const editedSnapshotArb = (base: Snapshot, other: Snapshot) => fc.record({
+  users: fc.array(fc.boolean(), { minLength: EXTERNAL_IDS.length, maxLength: EXTERNAL_IDS.length }),
+  groups: fc.array(fc.boolean(), { minLength: GROUP_IDS.length, maxLength: GROUP_IDS.length }),
+  members: fc.array(fc.boolean(), { minLength: GROUP_IDS.length, maxLength: GROUP_IDS.length }),
+}).map((mask): Snapshot => {
+  const fromOther = (list: boolean[], ids: string[]) => new Set(ids.filter((_, i) => list[i]));
+  const users = fromOther(mask.users, EXTERNAL_IDS);
+  const groups = fromOther(mask.groups, GROUP_IDS);
+  const members = fromOther(mask.members, GROUP_IDS);
+  const pick = <T,>(a: T[], b: T[], key: (x: T) => string, take: Set<string>) => [...a.filter((x) => !take.has(key(x))), ...b.filter((x) => take.has(key(x)))];
+  return {
+    directoryUsers: pick(base.directoryUsers, other.directoryUsers, (u) => u.externalId, users),
+    users: pick(base.users, other.users, (u) => u.externalId, users),
+    groups: pick(base.groups, other.groups, (g) => g.externalId, groups),
+    memberships: pick(base.memberships, other.memberships, (m) => m.groupExternalId, members),
+    settings: base.settings,
+  };
+});
+
+/** What focused-input.ts loads for a delta from `before` to `after`, against a world settled on `before`. */
+function focusedInputOf(before: Snapshot, after: Snapshot, w: World, lastErrors: string[]): PlannerInput {
+  const whole = inputOf(after, w);
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const byId = <T extends { externalId: string }>(list: T[]) => new Map(list.map((x) => [x.externalId, x]));
+  const [du0, du1, pu0, pu1] = [byId(before.directoryUsers), byId(after.directoryUsers), byId(before.users), byId(after.users)];
+  const focus = new Set(lastErrors);
+  for (const id of EXTERNAL_IDS) if (!same(du0.get(id), du1.get(id)) || !same(pu0.get(id), pu1.get(id))) focus.add(id);
+  const [graph0, graph1] = [createGroupGraph(membershipsFromRows(before.memberships)), createGroupGraph(membershipsFromRows(after.memberships))];
+  for (const m of after.settings.mappings) {
+    const [was, is] = [graph0.usersOf(m.sourceGroupId), graph1.usersOf(m.sourceGroupId)];
+    for (const u of was) if (!is.has(u)) focus.add(u);
+    for (const u of is) if (!was.has(u)) focus.add(u);
+  }
+  const [g0, g1] = [byId(before.groups), byId(after.groups)];
+  const changedGroups = new Set(GROUP_IDS.filter((g) => !same(g0.get(g), g1.get(g))));
+  const current = whole.current.memberships;
+  const memberList = (m: PlannerInput['memberships'], g: string) => JSON.stringify([...(m.get(g)?.users ?? [])].sort()) + JSON.stringify([...(m.get(g)?.groups ?? [])].sort());
+  const changedLists = new Set(GROUP_IDS.filter((g) => memberList(whole.memberships, g) !== memberList(current, g)));
+  const users = whole.users.filter((u) => focus.has(u.externalId));
+  const emails = new Set(users.flatMap((u) => (u.result.ok && u.result.values.emailNormalized ? [u.result.values.emailNormalized] : [])));
+  const currentUsers = w.users.filter((u) => (u.directoryId === DIR && u.externalId !== null && focus.has(u.externalId)) || (u.values.emailNormalized !== null && emails.has(u.values.emailNormalized)));
+  const loadedIds = new Set(currentUsers.map((u) => u.id));
+  return {
+    ...whole,
+    directoryUsers: whole.directoryUsers.filter((u) => focus.has(u.externalId)),
+    users,
+    groups: whole.groups.filter((g) => changedGroups.has(g.externalId)),
+    memberships: new Map([...whole.memberships].filter(([g]) => changedLists.has(g))),
+    current: {
+      users: currentUsers,
+      groups: whole.current.groups.filter((g) => changedGroups.has(g.externalId)),
+      memberships: new Map([...current].filter(([g]) => changedLists.has(g))),
+      grants: w.grants.filter((g) => loadedIds.has(g.userId)),
+      mirrorHashes: new Map([...w.mirror].filter(([id]) => focus.has(id))),
+    },
+    focus: { userIds: focus, listedUserIds: new Set(after.directoryUsers.map((u) => u.externalId)) },
+  };
+}
+
+/** A world's content without the ids the in-memory applier derives from the order of its writes. */
+const contentOf = (w: World) => ({
+  users: [...w.users].sort((a, b) => a.id.localeCompare(b.id)),
+  groups: w.groups.map((g) => `${g.externalId}|${g.name}|${g.hash}`).sort(),
+  memberships: w.memberships.map(membershipKey).sort(),
+  grants: w.grants.map((g) => `${g.userId}|${g.organizationId}|${g.roleKey}|${sourceKey(g)}`).sort(),
+  mirror: [...w.mirror].sort(),
+});
+
+describe('focused incremental plans', () => {
+  it('reach the same state as planning the whole directory, from a state settled on the last snapshot', () => {
+    const caseArb = fc.tuple(snapshotArb, snapshotArb, anyWorldArb).chain(([s0, other, w]) => editedSnapshotArb(s0, other).map((s1) => ({ s0, s1, w })));
+    fc.assert(fc.property(caseArb, ({ s0, s1, w }) => {
+      // settle on s0 (a second pass lets records refused in the first take freed emails)
+      let settled = applyInMemory(w, plan(inputOf(s0, w)));
+      settled = applyInMemory(settled, plan(inputOf(s0, settled)));
+      const last = plan(inputOf(s0, settled));
+      fc.pre(isEmptyPlan(last));
+      const lastErrors = last.errors.map((e) => e.externalId);
+
+      const whole = plan(inputOf(s1, settled));
+      const focused = plan(focusedInputOf(s0, s1, settled, lastErrors));
+      expect(contentOf(applyInMemory(settled, focused))).toEqual(contentOf(applyInMemory(settled, whole)));
+      expect(focused.errors.map((e) => e.externalId).sort()).toEqual(whole.errors.map((e) => e.externalId).sort());
+    }), { numRuns: Number(process.env.FOCUS_RUNS ?? 400) });
   });
 });

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
+import type { Store } from '../database.js';
 import { newId } from '../../lib/ids.js';
 import { BUILT_IN_ROLES } from '../../domain/roles.js';
 import { generateApiToken, hashApiToken, tokenPrefix } from '../../security/api-tokens.js';
@@ -36,7 +37,7 @@ export function createTenantRepository(db: Kysely<Database>) {
   };
 }
 
-export function createApiTokenRepository(db: Kysely<Database>) {
+export function createApiTokenRepository(db: Kysely<Database>, withoutWaiting: Store['withoutWaiting'] = (fn) => fn(db)) {
   return {
     /** Stores a token's hash; returns the token itself (shown once). `token` may be given (ACCESSIQ_ADMIN_TOKEN). */
     async create(tenantId: string, name: string, token = generateApiToken()) {
@@ -58,8 +59,9 @@ export function createApiTokenRepository(db: Kysely<Database>) {
       return !!row;
     },
 
+    /** Bookkeeping: never waits for a busy SQLite database (a sync's apply); the caller may skip it. */
     async touch(id: string, at: string) {
-      await db.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', id).execute();
+      await withoutWaiting((c) => c.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', id).execute());
     },
 
     async list(tenantId: string) {
