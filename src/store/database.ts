@@ -36,6 +36,8 @@ export interface Store {
    * planner assumes indexes are selective without statistics: nothing to do.
    */
   refreshStatistics(tables: ReadonlyArray<keyof Database>): Promise<void>;
+  /** SQLite only: one prepared query per parameter row (point lookups through an index), all results. */
+  selectPerRow?: <T>(statement: string, rows: ReadonlyArray<readonly unknown[]>) => T[];
   close(): Promise<void>;
 }
 
@@ -82,7 +84,11 @@ function openSqlite(file: string, busyTimeoutMs: number): Store {
       sqlite.pragma(`busy_timeout = ${timeout}`);
     }
   });
-  return { db, engine: 'sqlite', supportsSkipLocked: false, maxParameters: 32_000, supportsArrayParameters: false, withoutWaiting,
+  const selectPerRow = <T>(statement: string, rows: ReadonlyArray<readonly unknown[]>) => {
+    const prepared = sqlite.prepare(statement);
+    return rows.flatMap((r) => prepared.all(...r) as T[]);
+  };
+  return { db, engine: 'sqlite', supportsSkipLocked: false, maxParameters: 32_000, supportsArrayParameters: false, withoutWaiting, selectPerRow,
     refreshStatistics: async () => undefined, close: () => db.destroy() };
 }
 

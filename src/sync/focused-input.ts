@@ -11,7 +11,8 @@
  *   - every user the last applied run reported an error for (an email conflict may be gone now).
  * Everything else stays exactly as it is: the planner is told so (PlannerInput.focus).
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Store } from '../store/database.js';
 import type { Database } from '../store/schema.js';
 import { jsonObject } from '../store/json-column.js';
 import type { DeltaChanges } from '../providers/types.js';
@@ -50,9 +51,10 @@ export interface FocusedRead {
 }
 
 export async function readFocused(
-  db: Kysely<Database>, tenantId: string, directoryId: string, changes: DeltaChanges,
+  store: Store, tenantId: string, directoryId: string, changes: DeltaChanges,
   opts: { watchedGroups: readonly string[]; lastErrors: readonly string[] },
 ): Promise<FocusedRead> {
+  const { db } = store;
   const removedUsers = new Set<string>();
   const changedUsers = new Map<string, MirrorUser>();
   for (const c of changes.users) {
@@ -82,7 +84,7 @@ export async function readFocused(
   let before: Memberships;
   if (watched) before = await loadMemberships(db, tenantId, directoryId);
   else {
-    const rows = await storedPairs(db, tenantId, directoryId, changes.memberships);
+    const rows = await storedPairs(store, tenantId, directoryId, changes.memberships);
     for (const ids of chunked([...removedUsers, ...removedGroups])) {
       rows.push(...await db.selectFrom('directory_memberships').select(['group_external_id', 'member_type', 'member_external_id'])
         .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).where('member_external_id', 'in', ids).execute());
@@ -149,22 +151,26 @@ export async function readFocused(
   };
 }
 
-/** Rows per OR-list of (group, type, member) lookups: 3 parameters each, through the primary key. */
-const PAIR_CHUNK = 300;
+type MembershipRowOf = { group_external_id: string; member_type: 'user' | 'group'; member_external_id: string };
 
-/** Which of the memberships a delta names are stored now. */
-async function storedPairs(db: Kysely<Database>, tenantId: string, directoryId: string, changes: DeltaChanges['memberships']) {
-  const rows: Array<{ group_external_id: string; member_type: 'user' | 'group'; member_external_id: string }> = [];
-  for (let i = 0; i < changes.length; i += PAIR_CHUNK) {
-    const chunk = changes.slice(i, i + PAIR_CHUNK);
-    rows.push(...await db.selectFrom('directory_memberships').select(['group_external_id', 'member_type', 'member_external_id'])
-      .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId)
-      .where((eb) => eb.or(chunk.map((c) => eb.and([
-        eb('group_external_id', '=', c.groupExternalId), eb('member_type', '=', c.member.type), eb('member_external_id', '=', c.member.externalId),
-      ]))))
-      .execute());
+/**
+ * Which of the memberships a delta names are stored now: one primary-key lookup each (SQLite: a
+ * prepared statement per pair; PostgreSQL: one join against the pairs bound as three arrays).
+ */
+async function storedPairs(store: Store, tenantId: string, directoryId: string, changes: DeltaChanges['memberships']): Promise<MembershipRowOf[]> {
+  if (!changes.length) return [];
+  if (store.supportsArrayParameters) {
+    const { rows } = await sql<MembershipRowOf>`select m.group_external_id, m.member_type, m.member_external_id
+      from unnest(${changes.map((c) => c.groupExternalId)}::text[], ${changes.map((c) => c.member.type)}::text[], ${changes.map((c) => c.member.externalId)}::text[]) as x(g, t, m)
+      join directory_memberships m on m.directory_id = ${directoryId} and m.group_external_id = x.g and m.member_type = x.t and m.member_external_id = x.m
+      where m.tenant_id = ${tenantId}`.execute(store.db);
+    return rows;
   }
-  return rows;
+  if (!store.selectPerRow) throw new Error('This store can neither bind arrays nor run per-row lookups.');
+  return store.selectPerRow<MembershipRowOf>(
+    'select group_external_id, member_type, member_external_id from directory_memberships where directory_id = ? and group_external_id = ? and member_type = ? and member_external_id = ? and tenant_id = ?',
+    changes.map((c) => [directoryId, c.groupExternalId, c.member.type, c.member.externalId, tenantId]),
+  );
 }
 
 /**

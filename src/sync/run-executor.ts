@@ -267,7 +267,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
         if (focusOn) {
           const watchedGroups = [...new Set([...directory.settings.userFilter.groups, ...focusOn.mappings.map((m) => m.sourceGroupId)])];
           const lastErrors = await lastRunErrors(db, run.tenant_id, directory.id);
-          const focused = await readFocused(db, run.tenant_id, directory.id, changes, { watchedGroups, lastErrors });
+          const focused = await readFocused(store, run.tenant_id, directory.id, changes, { watchedGroups, lastErrors });
           return { focused, mode: 'incremental' as const, cursor: changes.cursor, notes };
         }
         const mirror = await loadMirrorSnapshot(db, run.tenant_id, directory.id);
