@@ -103,9 +103,20 @@ export async function applyPlan(db: Kysely<Database>, plan: Plan, log: LogEntry[
         await yieldToLoop();
       }
     }
-    // removes: one statement per group and member type (chunked), not one per membership
+    // removes: PostgreSQL joins against the pairs bound as arrays (one statement per 20k); SQLite
+    // one statement per group and member type (chunked), not one per membership
+    if (ctx.arrayParameters) {
+      const pairs = plan.memberships.filter((m) => m.kind === 'remove');
+      for (const batch of chunks(pairs, ARRAY_CHUNK)) {
+        await sql`delete from directory_memberships m
+          using unnest(${batch.map((m) => m.groupExternalId)}::text[], ${batch.map((m) => m.memberType)}::text[], ${batch.map((m) => m.memberExternalId)}::text[]) as x(g, t, id)
+          where m.directory_id = ${directoryId} and m.group_external_id = x.g and m.member_type = x.t and m.member_external_id = x.id`.execute(tx);
+        rows += batch.length;
+        await yieldToLoop();
+      }
+    }
     const removes = new Map<string, { group: string; type: 'user' | 'group'; ids: string[] }>();
-    for (const m of plan.memberships) {
+    for (const m of ctx.arrayParameters ? [] : plan.memberships) {
       if (m.kind !== 'remove') continue;
       const key = `${m.memberType}\u0000${m.groupExternalId}`;
       let r = removes.get(key);

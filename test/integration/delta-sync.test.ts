@@ -109,5 +109,16 @@ for (const engine of ENGINES) {
       expect(run.mode).toBe('full');
       expect(run.counts.rowsWritten).toBe(0);
     });
+
+    it('deleting the directory removes its whole mirror, memberships included, and keeps its users', async () => {
+      const db = svc.ctx.store.db;
+      const count = async (table: 'directory_users' | 'directory_groups' | 'directory_memberships') =>
+        Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number | string>().as('n')).where('directory_id', '=', dirId).executeTakeFirstOrThrow()).n);
+      expect(await count('directory_memberships')).toBeGreaterThan(1000);
+      const users = (await svc.api.all<Json>('/api/v1/users')).length;
+      expect((await svc.api.del(`/api/v1/directories/${dirId}`)).status).toBe(204);
+      expect({ users: await count('directory_users'), groups: await count('directory_groups'), memberships: await count('directory_memberships') }).toEqual({ users: 0, groups: 0, memberships: 0 });
+      expect((await svc.api.all<Json>('/api/v1/users')).length).toBe(users);
+    });
   });
 }
