@@ -163,7 +163,8 @@ export function createRunExecutor(deps: RunExecutorDeps) {
       };
       safeguardCounts = { ...(await storedCounts(run.tenant_id, directory.id)), usersRead: f.focus.listedUserIds.size };
       for (const [ext, name] of f.groupNames) names.set(ext, name);
-      notes.push(`Planned only the ${f.focus.userIds.size} users and ${f.memberships.size + f.currentMemberships.size} member lists this round touched; every other record was already in step.`);
+      const lists = new Set([...f.memberships.keys(), ...f.currentMemberships.keys()]).size;
+      notes.push(`Planned only the ${f.focus.userIds.size} users and ${lists} member lists this round touched; every other record was already in step.`);
     } else {
       const { snapshot, stored } = read;
       const graph = createGroupGraph(snapshot.memberships);
