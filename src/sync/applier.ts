@@ -105,31 +105,31 @@ export async function applyPlan(db: Kysely<Database>, plan: Plan, log: LogEntry[
     }
     // removes: PostgreSQL joins against the pairs bound as arrays (one statement per 20k); SQLite
     // one statement per group and member type (chunked), not one per membership
+    const removed = plan.memberships.filter((m) => m.kind === 'remove');
     if (ctx.arrayParameters) {
-      const pairs = plan.memberships.filter((m) => m.kind === 'remove');
-      for (const batch of chunks(pairs, ARRAY_CHUNK)) {
+      for (const batch of chunks(removed, ARRAY_CHUNK)) {
         await sql`delete from directory_memberships m
           using unnest(${batch.map((m) => m.groupExternalId)}::text[], ${batch.map((m) => m.memberType)}::text[], ${batch.map((m) => m.memberExternalId)}::text[]) as x(g, t, id)
           where m.directory_id = ${directoryId} and m.group_external_id = x.g and m.member_type = x.t and m.member_external_id = x.id`.execute(tx);
         rows += batch.length;
         await yieldToLoop();
       }
-    }
-    const removes = new Map<string, { group: string; type: 'user' | 'group'; ids: string[] }>();
-    for (const m of ctx.arrayParameters ? [] : plan.memberships) {
-      if (m.kind !== 'remove') continue;
-      const key = `${m.memberType}\u0000${m.groupExternalId}`;
-      let r = removes.get(key);
-      if (!r) removes.set(key, (r = { group: m.groupExternalId, type: m.memberType, ids: [] }));
-      r.ids.push(m.memberExternalId);
-    }
-    for (const r of removes.values()) {
-      for (const batch of chunks(r.ids)) {
-        await tx.deleteFrom('directory_memberships').where('directory_id', '=', directoryId).where('group_external_id', '=', r.group)
-          .where('member_type', '=', r.type).where('member_external_id', 'in', batch).execute();
-        rows += batch.length;
+    } else {
+      const byGroup = new Map<string, { group: string; type: 'user' | 'group'; ids: string[] }>();
+      for (const m of removed) {
+        const key = `${m.memberType}\u0000${m.groupExternalId}`;
+        let r = byGroup.get(key);
+        if (!r) byGroup.set(key, (r = { group: m.groupExternalId, type: m.memberType, ids: [] }));
+        r.ids.push(m.memberExternalId);
       }
-      await yieldToLoop();
+      for (const r of byGroup.values()) {
+        for (const batch of chunks(r.ids)) {
+          await tx.deleteFrom('directory_memberships').where('directory_id', '=', directoryId).where('group_external_id', '=', r.group)
+            .where('member_type', '=', r.type).where('member_external_id', 'in', batch).execute();
+          rows += batch.length;
+        }
+        await yieldToLoop();
+      }
     }
 
     // users

@@ -84,22 +84,25 @@ export async function readFocused(
   let before: Memberships;
   if (watched) before = await loadMemberships(db, tenantId, directoryId);
   else {
-    const rows = await storedPairs(store, tenantId, directoryId, changes.memberships);
-    for (const ids of chunked([...removedUsers, ...removedGroups])) {
-      rows.push(...await db.selectFrom('directory_memberships').select(['group_external_id', 'member_type', 'member_external_id'])
-        .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).where('member_external_id', 'in', ids).execute());
-    }
-    for (const ids of chunked([...removedGroups])) {
-      rows.push(...await db.selectFrom('directory_memberships').select(['group_external_id', 'member_type', 'member_external_id'])
-        .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).where('group_external_id', 'in', ids).execute());
-    }
+    const rowsWhere = async (column: 'member_external_id' | 'group_external_id', ids: Iterable<string>) => {
+      const out: MembershipRowOf[] = [];
+      for (const chunk of chunked([...ids])) {
+        out.push(...await db.selectFrom('directory_memberships').select(['group_external_id', 'member_type', 'member_external_id'])
+          .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).where(column, 'in', chunk).execute());
+      }
+      return out;
+    };
+    const rows = [
+      ...await storedPairs(store, tenantId, directoryId, changes.memberships),
+      ...await rowsWhere('member_external_id', [...removedUsers, ...removedGroups]),
+      ...await rowsWhere('group_external_id', removedGroups),
+    ];
     before = membershipsFromRows(rows.map((r) => ({ groupExternalId: r.group_external_id, memberType: r.member_type, memberExternalId: r.member_external_id })));
   }
   const after = applyMembershipDelta(before, changes.memberships, removedUsers, removedGroups);
   const graph = createGroupGraph(after);
 
-  const focus = new Set<string>([...removedUsers, ...changedUsers.keys(), ...opts.lastErrors]);
-  for (const c of changes.users) if (!c.removed) focus.add(c.user.externalId);
+  const focus = new Set<string>([...changes.users.map((c) => c.user.externalId), ...opts.lastErrors]);
   if (watched) {
     const graphBefore = createGroupGraph(before);
     for (const g of opts.watchedGroups) {
@@ -178,7 +181,7 @@ async function storedPairs(store: Store, tenantId: string, directoryId: string, 
  * where a count can matter: one that loses `n` members trips the guard only if it has fewer than
  * n × 100 / maxPercent members, and at least minGroupSize.
  */
-export async function groupSizes(db: Kysely<Database>, tenantId: string, directoryId: string, groups: readonly string[]): Promise<Map<string, number>> {
+export async function storedGroupSizes(db: Kysely<Database>, tenantId: string, directoryId: string, groups: readonly string[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   for (const ids of chunked(groups)) {
     const rows = await db.selectFrom('directory_memberships').select((eb) => ['group_external_id', eb.fn.countAll<string>().as('n')])

@@ -22,7 +22,7 @@ import { applyDelta, loadMirrorSnapshot } from './mirror-snapshot.js';
 import { createGroupGraph, createScope } from './scope.js';
 import { mapUsers, type MissingFields } from './map-users.js';
 import { loadCurrentState } from './current-state.js';
-import { groupSizes as groupSizesOf, lastRunErrors, loadFocusedCurrent, readFocused } from './focused-input.js';
+import { lastRunErrors, storedGroupSizes, loadFocusedCurrent, readFocused } from './focused-input.js';
 import { planFingerprint } from './plan-fingerprint.js';
 import { plan as makePlan, type PlannedUser, type PlannerInput } from './planner.js';
 import { checkSafeguards } from './safeguards.js';
@@ -206,7 +206,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
       const removed = new Map<string, number>();
       for (const m of plan.memberships) if (m.kind === 'remove' && m.memberType === 'user') removed.set(m.groupExternalId, (removed.get(m.groupExternalId) ?? 0) + 1);
       const candidates = [...removed].filter(([, n]) => n * 100 > guards.maxMembershipRemovalPercent * guards.membershipMinGroupSize).map(([g]) => g);
-      groupSizes = await groupSizesOf(db, run.tenant_id, directory.id, candidates);
+      groupSizes = await storedGroupSizes(db, run.tenant_id, directory.id, candidates);
     } else for (const [g, m] of current.memberships) groupSizes.set(g, m.users.length);
     const lastGood = await db.selectFrom('sync_runs').select('counts').where('directory_id', '=', directory.id).where('status', '=', 'succeeded')
       .where('dry_run', '=', 0).orderBy('finished_at', 'desc').limit(1).executeTakeFirst();
