@@ -13,6 +13,9 @@
  *   options: --users N --groups N --seed N --providers okta,entra --dbs sqlite --no-throttled --only-throttled
  *            --throttled-users N --throttled-groups N --throttled-seconds S --profile (CPU profiles of
  *            the service process in bench/results/profiles)
+ *   BENCH_SERVICE_NODE_ARGS="--flag …" passes node/V8 flags to the service process (experiments).
+ *   Quicker loops: bench/first-sync-probe.ts (one first sync + one resync, RSS and phase timings)
+ *   and bench/memory-probe.ts (the live heap after each pipeline stage).
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';

@@ -37,7 +37,7 @@ export async function startEmulator(provider: Provider, size: Size, limit?: { re
 export type StartedEmulator = Awaited<ReturnType<typeof startEmulator>>;
 
 export async function startServiceProcess(engine: Engine, profileDir?: string) {
-  const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const nodeArgs = [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), ...(process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
   const helper = await spawnHelper('bench/service-process.ts', [engine], { nodeArgs });
   const info = serviceInfoGuard.parse(helper.info);
   return { helper, api: serviceApi(info.url, info.adminToken) };

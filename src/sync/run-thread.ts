@@ -11,7 +11,7 @@
  * on the main thread, after the thread reports the run done. ACCESSIQ_SYNC_THREAD=0 runs syncs in
  * the service's own thread instead (app-context.ts).
  */
-import { getHeapStatistics } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { Level, Logger } from 'pino';
 import type { Store, StoreOptions } from '../store/database.js';
@@ -74,6 +74,14 @@ interface Pending {
 
 const LEVELS = new Set<string>(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
 
+/**
+ * How far past its live size V8 lets a heap grow before the next full collection. By default it
+ * grows up to 4× on a machine with memory to spare: a first sync of 100k users (~300 MiB live) then
+ * peaked at ~1 GiB of RSS. At 30% the same sync peaked at ~680 MiB in the same time (measured
+ * 10% → 610 MiB but 10–15% slower). The flag is process-wide: the API's heap follows it too.
+ */
+const HEAP_GROWING_PERCENT = 30;
+
 export function createRunThread(o: RunThreadOptions) {
   const { logger } = o;
   const pending = new Map<string, Pending>();
@@ -90,6 +98,7 @@ export function createRunThread(o: RunThreadOptions) {
       forwardRequests: Boolean(o.connectorContext?.onRequest),
       ...(o.preload?.length ? { preload: o.preload } : {}),
     };
+    setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
     // run-thread-boot.mjs registers tsx's loader in the thread, then loads run-thread-entry.ts
     const w = new Worker(new URL('./run-thread-boot.mjs', import.meta.url), {
       workerData: data, name: 'accessiq-sync',

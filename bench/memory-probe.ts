@@ -1,0 +1,54 @@
+/**
+ * Where a first sync's memory goes: reads an emulated directory through the real connector and runs
+ * the pipeline's pure stages in this process, printing the V8 heap after a forced GC at each stage.
+ *   node --expose-gc --import tsx bench/memory-probe.ts [entra|okta|google] [users] [groups]
+ */
+import { findProvider } from '../src/providers/registry.js';
+import { readDirectory } from '../src/sync/read-directory.js';
+import { createGroupGraph, createScope } from '../src/sync/scope.js';
+import { mapUsers } from '../src/sync/map-users.js';
+import { compileMapping } from '../src/sync/mapping/index.js';
+import { plan as makePlan } from '../src/sync/planner.js';
+import { planEvents } from '../src/sync/plan-events.js';
+import { startEmulator } from './scenario.js';
+import type { Provider } from './raw-fetch.js';
+
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error('run with node --expose-gc');
+const [provider = 'entra', users = '100000', groups = '10000'] = process.argv.slice(2) as [Provider?, string?, string?];
+const MiB = 1024 * 1024;
+let last = 0;
+const stage = (name: string) => {
+  gc(); gc();
+  const m = process.memoryUsage();
+  console.log(`${name.padEnd(28)} heap ${String(Math.round(m.heapUsed / MiB)).padStart(5)} MiB (+${Math.round((m.heapUsed - last) / MiB)}), rss ${Math.round(m.rss / MiB)} MiB`);
+  last = m.heapUsed;
+};
+const emulator = await startEmulator(provider, { users: Number(users), groups: Number(groups), seed: 1 });
+try {
+  stage('start');
+  const def = findProvider(provider)!;
+  const connector = def.createConnector(def.credentialsGuard.parse(emulator.credentials), {});
+  const t0 = performance.now();
+  const snapshot = await readDirectory(connector);
+  console.log(`read ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  stage('snapshot read');
+  const graph = createGroupGraph(snapshot.memberships);
+  const compiled = compileMapping(def.defaultAttributeMapping);
+  if (!compiled.ok) throw new Error('the default mapping does not compile');
+  const { users: mapped } = mapUsers(snapshot.users.filter(createScope({ groups: [], orgUnits: [] }, graph)), compiled.mapping);
+  stage('users mapped');
+  const plan = makePlan({
+    directoryId: 'd', directoryUsers: snapshot.users, users: mapped,
+    groups: snapshot.groups.map((g) => ({ externalId: g.externalId, name: g.name, description: g.description ?? null, raw: g.raw, hash: g.hash })),
+    memberships: snapshot.memberships, expandedMembers: new Map(),
+    current: { users: [], groups: [], memberships: new Map(), grants: [], mirrorHashes: new Map() },
+    settings: { deactivationBehavior: 'deactivate', defaultGrant: null, mappings: [] },
+  });
+  stage('planned');
+  const log = planEvents(plan, { groupName: (g) => g, userLabel: () => undefined, organizationName: (o) => o });
+  stage(`plan events (${log.length})`);
+  console.log(`plan: ${plan.users.length} users, ${plan.memberships.length} memberships, ${plan.mirror.upserts.length} mirror rows`);
+} finally {
+  await emulator.helper.stop();
+}
