@@ -9,6 +9,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
+import { postgresBulkInsert, sqliteBulkInsert, type BulkInsert } from './bulk-insert.js';
 import * as m001 from './migrations/001-initial.js';
 import * as m002 from './migrations/002-console.js';
 import * as m003 from './migrations/003-audit.js';
@@ -37,6 +38,8 @@ export interface Store {
    * planner assumes indexes are selective without statistics: nothing to do.
    */
   refreshStatistics(tables: ReadonlyArray<keyof Database>): Promise<void>;
+  /** Many rows into one table inside a transaction: COPY (PostgreSQL), a reused prepared statement (SQLite). */
+  insertRows: BulkInsert;
   /** SQLite only: one prepared query per parameter row (point lookups through an index), all results. */
   selectPerRow?: <T>(statement: string, rows: ReadonlyArray<readonly unknown[]>) => T[];
   close(): Promise<void>;
@@ -90,6 +93,7 @@ function openSqlite(file: string, busyTimeoutMs: number): Store {
     return rows.flatMap((r) => prepared.all(...r) as T[]);
   };
   return { db, engine: 'sqlite', supportsSkipLocked: false, maxParameters: 32_000, supportsArrayParameters: false, withoutWaiting, selectPerRow,
+    insertRows: sqliteBulkInsert(sqlite),
     refreshStatistics: async () => undefined, close: () => db.destroy() };
 }
 
@@ -107,9 +111,19 @@ function openPostgres(url: string): Store {
   // listener: the statement in flight (or the next one) fails on its own, the pool drops the client
   // on release, and the next query opens a fresh connection. Noting it is enough.
   pool.on('error', () => undefined); // already reported by the client's listener
-  pool.on('connect', (client) => client.on('error', (err) => onIdleError(err)));
+  // connections by backend pid: a transaction finds its own for COPY (bulk-insert.ts)
+  const clients = new Map<number, pg.PoolClient>();
+  pool.on('connect', (client) => {
+    client.on('error', (err) => onIdleError(err));
+    const pid = (client as pg.PoolClient & { processID?: number }).processID;
+    if (pid !== undefined) {
+      clients.set(pid, client);
+      client.on('end', () => clients.delete(pid));
+    }
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, engine: 'postgres', supportsSkipLocked: true, maxParameters: 60_000, supportsArrayParameters: true, withoutWaiting: (fn) => fn(db),
+    insertRows: postgresBulkInsert((pid) => clients.get(pid)),
     refreshStatistics: async (tables) => {
       if (tables.length) await sql`analyze ${sql.join(tables.map((t) => sql.table(t)))}`.execute(db);
     },

@@ -2,11 +2,13 @@
  * The applier: the only code that writes synced users, groups, memberships and grants. It writes a
  * whole plan and its log in ONE transaction, so a run is applied entirely or not at all — a crash,
  * a lost database connection or a constraint failure leaves the state as it was before the run
- * (decisions.md: "atomic runs"). Rows go in multi-row statements, chunked under the parameter limit;
- * on PostgreSQL, memberships bind as one array per column through unnest().
+ * (decisions.md: "atomic runs"). New rows go in through Store.insertRows (COPY on PostgreSQL, one
+ * reused prepared statement on SQLite); updates and deletes in multi-row statements, and on
+ * PostgreSQL membership removes join against one array per column through unnest().
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
+import type { Store } from '../store/database.js';
 import { newId } from '../lib/ids.js';
 import { grantSourceKey } from '../domain/roles.js';
 import type { Plan, MappedValues } from './plan.js';
@@ -17,8 +19,6 @@ export interface ApplyContext {
   directoryId: string;
   runId: string;
   now: string;
-  /** The store binds arrays as one parameter (PostgreSQL): bulk rows go in through unnest(). */
-  arrayParameters?: boolean;
   /** Called inside the transaction after the plan is written: the run's own record goes in the same commit. */
   finalize: (tx: Transaction<Database>, rowsWritten: number) => Promise<void>;
 }
@@ -34,18 +34,27 @@ function* chunks<T>(items: T[], size = CHUNK): Generator<T[]> {
 /** Lets the event loop breathe between chunks (API requests keep being served during a big apply). */
 const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
 
+/** What the applier needs of the store: its connection, bulk inserts, and whether arrays bind as one parameter. */
+export type ApplyStore = Pick<Store, 'db' | 'insertRows' | 'supportsArrayParameters'>;
+
 const userColumns = (v: MappedValues) => ({
   email: v.email, email_normalized: v.emailNormalized, given_name: v.givenName, family_name: v.familyName,
   display_name: v.displayName, attributes: JSON.stringify(v.attributes),
 });
 
-export async function applyPlan(db: Kysely<Database>, plan: Plan, log: LogEntry[], ctx: ApplyContext): Promise<number> {
+export async function applyPlan(store: ApplyStore, plan: Plan, log: LogEntry[], ctx: ApplyContext): Promise<number> {
   const { tenantId, directoryId, now } = ctx;
-  return db.transaction().execute(async (tx) => {
+  const { insertRows } = store;
+  return store.db.transaction().execute(async (tx) => {
     let rows = 0;
 
-    // the mirror
-    for (const batch of chunks(plan.mirror.upserts)) {
+    // the mirror: an empty one (a first sync) takes plain inserts, else upserts
+    const mirrorEmpty = !(await tx.selectFrom('directory_users').select('external_id').where('directory_id', '=', directoryId).limit(1).executeTakeFirst());
+    if (mirrorEmpty) {
+      rows += plan.mirror.upserts.length;
+      await insertRows(tx, 'directory_users', ['tenant_id', 'directory_id', 'external_id', 'raw', 'hash', 'enabled', 'org_unit_path', 'updated_at'],
+        plan.mirror.upserts, (u) => [tenantId, directoryId, u.externalId, JSON.stringify(u.raw), u.hash, u.enabled ? 1 : 0, u.orgUnitPath, now]);
+    } else for (const batch of chunks(plan.mirror.upserts)) {
       await tx.insertInto('directory_users').values(batch.map((u) => ({
         tenant_id: tenantId, directory_id: directoryId, external_id: u.externalId, raw: JSON.stringify(u.raw), hash: u.hash,
         enabled: u.enabled ? 1 : 0, org_unit_path: u.orgUnitPath, updated_at: now,
@@ -63,13 +72,9 @@ export async function applyPlan(db: Kysely<Database>, plan: Plan, log: LogEntry[
 
     // groups
     const creates = plan.groups.filter((g) => g.kind === 'create');
-    for (const batch of chunks(creates)) {
-      await tx.insertInto('directory_groups').values(batch.map((g) => ({
-        id: newId('grp'), tenant_id: tenantId, directory_id: directoryId, external_id: g.externalId, name: g.name,
-        description: g.description, raw: JSON.stringify(g.raw), hash: g.hash, created_at: now, updated_at: now,
-      }))).execute();
-      rows += batch.length;
-    }
+    await insertRows(tx, 'directory_groups', ['id', 'tenant_id', 'directory_id', 'external_id', 'name', 'description', 'raw', 'hash', 'created_at', 'updated_at'],
+      creates, (g) => [newId('grp'), tenantId, directoryId, g.externalId, g.name, g.description, JSON.stringify(g.raw), g.hash, now, now]);
+    rows += creates.length;
     for (const g of plan.groups) {
       if (g.kind === 'update') {
         await tx.updateTable('directory_groups').set({ name: g.name, description: g.description, raw: JSON.stringify(g.raw), hash: g.hash, updated_at: now })
@@ -81,32 +86,15 @@ export async function applyPlan(db: Kysely<Database>, plan: Plan, log: LogEntry[
       }
     }
 
-    // memberships (direct, as read)
+    // memberships (direct, as read): the bulk of a first sync (1.1M rows at 100k users)
     const adds = plan.memberships.filter((m) => m.kind === 'add');
-    if (ctx.arrayParameters) {
-      // PostgreSQL: three text arrays per statement instead of five parameters per row, the bulk
-      // of a first sync (1.1M memberships at 100k users): 25 s → 15 s measured
-      for (const batch of chunks(adds, ARRAY_CHUNK)) {
-        await sql`insert into directory_memberships (tenant_id, directory_id, group_external_id, member_type, member_external_id)
-          select ${tenantId}, ${directoryId}, g, t, m
-          from unnest(${batch.map((m) => m.groupExternalId)}::text[], ${batch.map((m) => m.memberType)}::text[], ${batch.map((m) => m.memberExternalId)}::text[]) as x(g, t, m)
-          on conflict do nothing`.execute(tx);
-        rows += batch.length;
-        await yieldToLoop();
-      }
-    } else {
-      for (const batch of chunks(adds)) {
-        await tx.insertInto('directory_memberships').values(batch.map((m) => ({
-          tenant_id: tenantId, directory_id: directoryId, group_external_id: m.groupExternalId, member_type: m.memberType, member_external_id: m.memberExternalId,
-        }))).onConflict((oc) => oc.doNothing()).execute();
-        rows += batch.length;
-        await yieldToLoop();
-      }
-    }
+    await insertRows(tx, 'directory_memberships', ['tenant_id', 'directory_id', 'group_external_id', 'member_type', 'member_external_id'],
+      adds, (m) => [tenantId, directoryId, m.groupExternalId, m.memberType, m.memberExternalId], { ignoreConflicts: true });
+    rows += adds.length;
     // removes: PostgreSQL joins against the pairs bound as arrays (one statement per 20k); SQLite
     // one statement per group and member type (chunked), not one per membership
     const removed = plan.memberships.filter((m) => m.kind === 'remove');
-    if (ctx.arrayParameters) {
+    if (store.supportsArrayParameters) {
       for (const batch of chunks(removed, ARRAY_CHUNK)) {
         await sql`delete from directory_memberships m
           using unnest(${batch.map((m) => m.groupExternalId)}::text[], ${batch.map((m) => m.memberType)}::text[], ${batch.map((m) => m.memberExternalId)}::text[]) as x(g, t, id)
@@ -134,19 +122,15 @@ export async function applyPlan(db: Kysely<Database>, plan: Plan, log: LogEntry[
 
     // users
     const idOfExternal = new Map<string, string>();
-    const newUsers = plan.users.filter((u) => u.kind === 'create');
-    for (const batch of chunks(newUsers)) {
-      await tx.insertInto('users').values(batch.map((u) => {
-        const id = newId('usr');
-        idOfExternal.set(u.externalId, id);
-        return {
-          id, tenant_id: tenantId, ...userColumns(u.values), status: u.active ? 'active' as const : 'deactivated' as const,
-          directory_id: directoryId, external_id: u.externalId, sync_hash: null, created_at: now, updated_at: now, deactivated_at: u.active ? null : now,
-        };
-      })).execute();
-      rows += batch.length;
-      await yieldToLoop();
-    }
+    const newUsers = plan.users.flatMap((u) => (u.kind === 'create' ? [u] : []));
+    for (const u of newUsers) idOfExternal.set(u.externalId, newId('usr'));
+    await insertRows(tx, 'users', ['id', 'tenant_id', 'email', 'email_normalized', 'given_name', 'family_name', 'display_name', 'attributes', 'status', 'directory_id', 'external_id', 'sync_hash', 'created_at', 'updated_at', 'deactivated_at'],
+      newUsers, (u) => {
+        const v = userColumns(u.values);
+        return [idOfExternal.get(u.externalId)!, tenantId, v.email, v.email_normalized, v.given_name, v.family_name, v.display_name, v.attributes,
+          u.active ? 'active' : 'deactivated', directoryId, u.externalId, null, now, now, u.active ? null : now];
+      });
+    rows += newUsers.length;
     let sinceYield = 0;
     for (const u of plan.users) {
       if (u.kind === 'create') continue;
@@ -178,21 +162,17 @@ export async function applyPlan(db: Kysely<Database>, plan: Plan, log: LogEntry[
       const owned = await tx.selectFrom('users').select(['id', 'external_id']).where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).execute();
       for (const o of owned) if (o.external_id && !idOfExternal.has(o.external_id)) idOfExternal.set(o.external_id, o.id);
     }
-    for (const batch of chunks(grantAdds)) {
-      const values = batch.flatMap((g) => {
-        const userId = idOfExternal.get(g.userExternalId);
-        if (!userId) return [];
-        return [{
-          id: newId('grt'), tenant_id: tenantId, user_id: userId, organization_id: g.organizationId, role_key: g.roleKey, source: g.source,
-          directory_id: directoryId, mapping_id: g.mappingId, source_key: grantSourceKey(g.source, { directoryId, mappingId: g.mappingId }), created_at: now,
-        }];
-      });
-      if (values.length) await tx.insertInto('role_grants').values(values).onConflict((oc) => oc.doNothing()).execute();
-      rows += values.length;
-      await yieldToLoop();
-    }
+    const grantRows = grantAdds.flatMap((g) => {
+      const userId = idOfExternal.get(g.userExternalId);
+      return userId ? [{ g, userId }] : [];
+    });
+    await insertRows(tx, 'role_grants', ['id', 'tenant_id', 'user_id', 'organization_id', 'role_key', 'source', 'directory_id', 'mapping_id', 'source_key', 'created_at'],
+      grantRows, ({ g, userId }) => [newId('grt'), tenantId, userId, g.organizationId, g.roleKey, g.source, directoryId, g.mappingId,
+        grantSourceKey(g.source, { directoryId, mappingId: g.mappingId }), now], { ignoreConflicts: true });
+    rows += grantRows.length;
 
-    await writeLog(tx, tenantId, ctx.runId, log, now);
+    await insertRows(tx, 'sync_events', ['tenant_id', 'run_id', 'seq', 'kind', 'subject', 'message', 'details', 'created_at'],
+      log, (e, i) => [tenantId, ctx.runId, i + 1, e.kind, e.subject, e.message, e.details ? JSON.stringify(e.details) : null, now]);
     await ctx.finalize(tx, rows);
     return rows;
   });

@@ -324,8 +324,8 @@ export function createRunExecutor(deps: RunExecutorDeps) {
         await finish(run, 'blocked', counts, { error: { code: t.code, message: t.message, hint: t.hint }, mode: built.mode, blockedPlan: JSON.stringify({ plan: built.plan, eventCount: log.length, mode: built.mode, deltaCursor: built.cursor, fingerprint: built.fingerprint }) });
       } else {
         const tApply = performance.now();
-        await applyPlan(db, built.plan, built.log, {
-          tenantId: run.tenant_id, directoryId: directory.id, runId: run.id, now, arrayParameters: store.supportsArrayParameters,
+        await applyPlan(store, built.plan, built.log, {
+          tenantId: run.tenant_id, directoryId: directory.id, runId: run.id, now,
           finalize: async (tx, rowsWritten) => {
             counts = { ...counts, rowsWritten, applyMs: Math.round(performance.now() - tApply) } as RunCounts;
             await finish(run, 'succeeded', counts, { tx, mode: built.mode, deltaCursor: built.cursor, fingerprint: built.fingerprint });
@@ -367,8 +367,8 @@ export function createRunExecutor(deps: RunExecutorDeps) {
     const log = planEvents(plan, { groupName: (ext) => names.get(ext) ?? ext, userLabel: () => undefined, organizationName: (id) => orgNames.get(id) ?? id })
       .map((e) => ({ ...e, details: { ...e.details, approved: true } }));
     let counts = { ...emptyCounts(), ...(JSON.parse(run.counts) as Partial<RunCounts>) };
-    await applyPlan(db, plan, [], {
-      tenantId: run.tenant_id, directoryId: run.directory_id, runId: run.id, now: new Date().toISOString(), arrayParameters: store.supportsArrayParameters,
+    await applyPlan(store, plan, [], {
+      tenantId: run.tenant_id, directoryId: run.directory_id, runId: run.id, now: new Date().toISOString(),
       finalize: async (tx, rowsWritten) => {
         counts = { ...counts, rowsWritten };
         await writeLog(tx, run.tenant_id, run.id, [{ kind: 'approved', subject: run.id, message: 'An admin approved the run; its plan was applied.' }, ...log], new Date().toISOString(), stored.eventCount + 1);

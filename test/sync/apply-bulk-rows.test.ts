@@ -1,8 +1,8 @@
 /**
- * The apply's bulk rows land exactly as planned on both engines and both insert paths: multi-row
- * VALUES (SQLite, PostgreSQL) and, for memberships, one array per column through unnest()
- * (PostgreSQL), whose array literals must survive quotes, backslashes, braces, commas, "NULL",
- * empty strings, newlines and non-ASCII text. The mirror's odd values (real NULLs, JSON) round-trip
+ * The apply's bulk rows land exactly as planned on both engines: inserts through Store.insertRows
+ * (COPY on PostgreSQL), and membership removes on both paths — multi-row statements and, on
+ * PostgreSQL, one array per column through unnest(), whose array literals must survive quotes,
+ * backslashes, braces, commas, "NULL", empty strings, newlines and non-ASCII text. The mirror's odd values (real NULLs, JSON) round-trip
  * too, and a second apply takes its upsert path.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,7 +52,7 @@ describe.each(ENGINES)('bulk rows of the apply (%s)', (engine) => {
       const directoryId = (await createDirectoryRepository(store.db).create(tenantId, {
         name: `dir-${String(arrayParameters)}`, provider: 'okta', credentialsEncrypted: 'x', settings: directorySettingsGuard.parse({}),
       })).id;
-      const apply = (plan: Plan) => applyPlan(store.db, plan, [], { tenantId, directoryId, runId: 'run_x', now: '2026-11-27T00:00:00.000Z', arrayParameters, finalize: async () => undefined });
+      const apply = (plan: Plan) => applyPlan({ db: store.db, insertRows: store.insertRows, supportsArrayParameters: arrayParameters }, plan, [], { tenantId, directoryId, runId: 'run_x', now: '2026-11-27T00:00:00.000Z', finalize: async () => undefined });
       const readMirror = async () => (await store.db.selectFrom('directory_users').select(['external_id', 'raw', 'hash', 'enabled', 'org_unit_path'])
         .where('directory_id', '=', directoryId).execute())
         .map((r) => ({ externalId: r.external_id, raw: JSON.parse(r.raw) as unknown, hash: r.hash, enabled: r.enabled === 1, orgUnitPath: r.org_unit_path }))
