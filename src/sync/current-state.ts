@@ -2,21 +2,55 @@
  * Reads what AccessIQ holds for one directory, in bulk (a handful of queries, none per user), in
  * the shape the planner takes.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database, UserRow } from '../store/schema.js';
 import { jsonObject } from '../store/json-column.js';
 import type { CurrentGrant, CurrentUser, PlannerInput } from './planner.js';
 import type { GroupMembers } from './plan.js';
 import { createInterner, membersOf } from './memberships.js';
 
-/** Rows per query when reading memberships: a million rows never sit in memory as row objects at once. */
+/** Member lists per query when reading memberships (a group's users, or its nested groups). */
+const MEMBER_LIST_PAGE = 2_000;
+/** Rows per query when the ids are read one row each (the fallback below). */
 const MEMBERSHIP_PAGE = 10_000;
+/** Joins ids in one aggregated string: a control character that provider ids do not hold (checked). */
+const ID_SEPARATOR = '\u001f';
 
 /**
- * A directory's stored direct memberships, grouped by group, read in pages in primary-key order
- * (keyset paging: each page starts after the last row of the previous one, through the index).
+ * A directory's stored direct memberships, grouped by group. The database joins each member list
+ * into one string (`string_agg`, SQLite ≥ 3.44 and PostgreSQL alike): 1M memberships come back as
+ * ~20k rows, 1.7 s → 0.4 s on SQLite against one row per membership. Lists are read in keyset
+ * pages of (group, member type). Should an id hold the separator (the count tells), the
+ * directory is read again one row per membership.
  */
-export async function loadMemberships(db: Kysely<Database>, tenantId: string, directoryId: string, pageSize = MEMBERSHIP_PAGE): Promise<Map<string, GroupMembers>> {
+export async function loadMemberships(db: Kysely<Database>, tenantId: string, directoryId: string, pageSize = MEMBER_LIST_PAGE): Promise<Map<string, GroupMembers>> {
+  const out = new Map<string, GroupMembers>();
+  const intern = createInterner();
+  let after: { group_external_id: string; member_type: 'user' | 'group' } | undefined;
+  for (;;) {
+    const last = after;
+    const lists = await db.selectFrom('directory_memberships')
+      .select((eb) => ['group_external_id', 'member_type', eb.fn.countAll<number | string>().as('n'), sql<string>`string_agg(member_external_id, ${ID_SEPARATOR})`.as('ids')])
+      .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId)
+      .$if(last !== undefined, (q) => q.where(({ eb, refTuple, tuple }) => eb(refTuple('group_external_id', 'member_type'), '>', tuple(last!.group_external_id, last!.member_type))))
+      .groupBy(['group_external_id', 'member_type'])
+      .orderBy('group_external_id').orderBy('member_type')
+      .limit(pageSize)
+      .execute();
+    for (const l of lists) {
+      const ids = l.ids.split(ID_SEPARATOR);
+      if (ids.length !== Number(l.n)) return loadMembershipRows(db, tenantId, directoryId);
+      const g = membersOf(out, intern(l.group_external_id));
+      const into = l.member_type === 'user' ? g.users : g.groups;
+      for (const id of ids) into.push(intern(id));
+    }
+    if (lists.length < pageSize) return out;
+    after = lists[lists.length - 1];
+  }
+}
+
+/** The same, one row per membership (keyset paging: each page starts after the last row of the previous one). */
+export async function loadMembershipRows(db: Kysely<Database>, tenantId: string, directoryId: string, pageSize = MEMBERSHIP_PAGE): Promise<Map<string, GroupMembers>> {
   const out = new Map<string, GroupMembers>();
   const intern = createInterner();
   let after: { group_external_id: string; member_type: 'user' | 'group'; member_external_id: string } | undefined;

@@ -1,7 +1,8 @@
 /**
- * Stored memberships are read in keyset pages (a million rows never sit in memory as row objects):
+ * Stored memberships are read as one joined id list per group and member type, in keyset pages:
  * every row comes back exactly once, grouped by group, on SQLite and PostgreSQL alike — including
- * ids whose order differs between byte order and a PostgreSQL collation.
+ * ids whose order differs between byte order and a PostgreSQL collation, and an id holding the
+ * list separator (then the rows are read one by one, also in keyset pages).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
@@ -9,7 +10,7 @@ import { openStore, type Store } from '../../src/store/database.js';
 import { createTenantRepository } from '../../src/store/repositories/tenant-repository.js';
 import { createDirectoryRepository } from '../../src/store/repositories/directory-repository.js';
 import { directorySettingsGuard } from '../../src/domain/directory-settings.js';
-import { loadMemberships } from '../../src/sync/current-state.js';
+import { loadMembershipRows, loadMemberships } from '../../src/sync/current-state.js';
 import { membershipRows } from '../../src/sync/memberships.js';
 import type { MembershipRow } from '../../src/sync/plan.js';
 
@@ -47,9 +48,22 @@ describe.each(ENGINES)('loadMemberships (%s)', (engine) => {
   });
 
   it.each([1, 2, 3, 7, 1000])('returns every row once with pages of %i', async (pageSize) => {
-    const loaded = await loadMemberships(store.db, tenantId, directoryId, pageSize);
-    const got = [...membershipRows(loaded)].map(key).sort();
-    expect(got).toEqual(rows.map(key).sort());
-    expect(new Set(got).size).toBe(got.length);
+    for (const load of [loadMemberships, loadMembershipRows]) {
+      const loaded = await load(store.db, tenantId, directoryId, pageSize);
+      const got = [...membershipRows(loaded)].map(key).sort();
+      expect(got, load.name).toEqual(rows.map(key).sort());
+      expect(new Set(got).size).toBe(got.length);
+    }
+  });
+
+  it('reads an id holding the list separator exactly', async () => {
+    const odd = { groupExternalId: 'g-a', memberType: 'user' as const, memberExternalId: 'cn=a\u001fb,dc=example' };
+    await store.db.insertInto('directory_memberships').values({ tenant_id: tenantId, directory_id: directoryId, group_external_id: odd.groupExternalId, member_type: odd.memberType, member_external_id: odd.memberExternalId }).execute();
+    try {
+      const got = [...membershipRows(await loadMemberships(store.db, tenantId, directoryId, 2))].map(key).sort();
+      expect(got).toEqual([...rows, odd].map(key).sort());
+    } finally {
+      await store.db.deleteFrom('directory_memberships').where('member_external_id', '=', odd.memberExternalId).execute();
+    }
   });
 });
