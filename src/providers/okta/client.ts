@@ -66,7 +66,7 @@ export function createOktaClient(creds: OktaCredentials, ctx: ConnectorContext =
   async function fetchPage<T>(url: string, item: z.ZodType<T>, what: string): Promise<{ items: T[]; next: string | null }> {
     // a cut, empty or non-JSON body is asked for again by the shared client
     const { body, res } = await http.getJson(url);
-    const parsed = z.array(item).safeParse(body);
+    const parsed = pageGuard(item).safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue && issue.path.length ? ` at ${issue.path.length > 1 ? `record ${String(issue.path[0])}, ${issue.path.slice(1).join('.')}` : `record ${String(issue.path[0])}`}` : '';
@@ -142,4 +142,12 @@ function safeOrigin(url: string): string | null {
   } catch {
     return null;
   }
+}
+
+const pageGuards = new WeakMap<z.ZodType, z.ZodType>();
+/** One array guard per item guard, kept: zod compiles a schema on its first parse, and a read lists thousands of pages. */
+function pageGuard<T>(item: z.ZodType<T>): z.ZodType<T[]> {
+  let guard = pageGuards.get(item);
+  if (!guard) pageGuards.set(item, (guard = z.array(item)));
+  return guard as z.ZodType<T[]>;
 }
