@@ -48,7 +48,7 @@ try {
   stage('planned');
   const log = planEvents(plan, { groupName: (g) => g, userLabel: () => undefined, organizationName: (o) => o });
   stage(`plan events (${log.length})`);
-  console.log(`plan: ${plan.users.length} users, ${plan.memberships.length} memberships, ${plan.mirror.upserts.length} mirror rows`);
+  console.log(`plan: ${plan.users.length} users, ${plan.memberships.reduce((n, m) => n + m.added.length, 0)} memberships added in ${plan.memberships.length} member lists, ${plan.mirror.upserts.length} mirror rows`);
 } finally {
   await emulator.helper.stop();
 }

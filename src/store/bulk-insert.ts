@@ -5,9 +5,10 @@
  *   unnest() statements → ~5 s).
  * - SQLite: one prepared multi-row statement reused for every batch (Kysely compiled and SQLite
  *   prepared a new 2,500-parameter statement per batch: 12 s → ~5 s for 1M memberships).
- * Each item becomes one row through `toRow` (cells in `columns` order, built as the rows are sent:
- * a million rows never sit in memory as arrays); `ignoreConflicts` skips rows that collide with a
- * unique key (as `on conflict do nothing`). Returns the number of items.
+ * `rows` makes the rows (cells in `columns` order) as they are sent, so a million rows never sit
+ * in memory as arrays; it is called again if PostgreSQL has to start over (below).
+ * `ignoreConflicts` skips rows that collide with a unique key (as `on conflict do nothing`).
+ * Returns the number of rows sent.
  */
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
@@ -19,10 +20,15 @@ import type { Database } from './schema.js';
 
 export type Cell = string | number | null;
 
-export type BulkInsert = <T>(
-  tx: Kysely<Database>, table: keyof Database, columns: readonly string[], items: readonly T[], toRow: (item: T, index: number) => readonly Cell[],
-  opts?: { ignoreConflicts?: boolean },
+export type BulkInsert = (
+  tx: Kysely<Database>, table: keyof Database, columns: readonly string[], rows: () => Iterable<readonly Cell[]>, opts?: { ignoreConflicts?: boolean },
 ) => Promise<number>;
+
+/** Rows made from items one at a time (Store.insertRows' `rows`). */
+export function* rowsOf<T>(items: Iterable<T>, toRow: (item: T, index: number) => readonly Cell[]): Generator<readonly Cell[]> {
+  let i = 0;
+  for (const item of items) yield toRow(item, i++);
+}
 
 function requireTransaction(tx: Kysely<Database>) {
   if (!tx.isTransaction) throw new Error('insertRows runs inside a transaction (it writes on the transaction\'s own connection)');
@@ -48,9 +54,8 @@ export function sqliteBulkInsert(sqlite: SqliteDatabase): BulkInsert {
     }
     return s;
   };
-  return async (tx, table, columns, items, toRow, opts = {}) => {
+  return async (tx, table, columns, rows, opts = {}) => {
     requireTransaction(tx);
-    if (!items.length) return 0;
     // one connection: the transaction Kysely holds is this handle's, so its statements join it
     const perStatement = Math.max(1, Math.min(SQLITE_ROWS_PER_STATEMENT, Math.floor(32_000 / columns.length)));
     const ignore = opts.ignoreConflicts ?? false;
@@ -61,13 +66,14 @@ export function sqliteBulkInsert(sqlite: SqliteDatabase): BulkInsert {
       params = [];
       pending = 0;
     };
-    for (let i = 0; i < items.length; i++) {
-      for (const cell of toRow(items[i]!, i)) params.push(cell);
+    let sent = 0;
+    for (const row of rows()) {
+      for (const cell of row) params.push(cell);
       if (++pending === perStatement) flush();
-      if ((i + 1) % YIELD_EVERY_ROWS === 0) await yieldToLoop();
+      if (++sent % YIELD_EVERY_ROWS === 0) await yieldToLoop();
     }
     flush();
-    return items.length;
+    return sent;
   };
 }
 
@@ -79,10 +85,10 @@ function copyCell(cell: Cell): string {
 }
 
 /** The copy's input: rows as text lines, ~256 KiB per chunk handed to the connection. */
-function* copyText<T>(items: readonly T[], toRow: (item: T, index: number) => readonly Cell[]): Generator<string> {
+function* copyText(rows: Iterable<readonly Cell[]>, count: { rows: number }): Generator<string> {
   let chunk = '';
-  for (let n = 0; n < items.length; n++) {
-    const row = toRow(items[n]!, n);
+  for (const row of rows) {
+    count.rows++;
     let line = '';
     for (let i = 0; i < row.length; i++) line += (i ? '\t' : '') + copyCell(row[i]!);
     chunk += `${line}\n`;
@@ -101,22 +107,25 @@ const UNIQUE_VIOLATION = '23505';
  * connection a transaction holds, so the transaction names it (`pg_backend_pid()`).
  */
 export function postgresBulkInsert(clientOf: (pid: number) => pg.ClientBase | undefined): BulkInsert {
-  const copy = async <T>(client: pg.ClientBase, table: string, columns: readonly string[], items: readonly T[], toRow: (item: T, index: number) => readonly Cell[]) => {
-    await pipeline(Readable.from(copyText(items, toRow)), client.query(copyFrom(`copy ${quote(table)} (${columns.map(quote).join(',')}) from stdin`)));
-    return items.length;
+  const copy = async (client: pg.ClientBase, table: string, columns: readonly string[], rows: Iterable<readonly Cell[]>) => {
+    const count = { rows: 0 };
+    await pipeline(Readable.from(copyText(rows, count)), client.query(copyFrom(`copy ${quote(table)} (${columns.map(quote).join(',')}) from stdin`)));
+    return count.rows;
   };
-  return async (tx, table, columns, items, toRow, opts = {}) => {
+  return async (tx, table, columns, makeRows, opts = {}) => {
     requireTransaction(tx);
-    if (!items.length) return 0;
+    // nothing to send: no round trips (a COPY of nothing would still cost three)
+    const first = makeRows()[Symbol.iterator]().next();
+    if (first.done) return 0;
     const { rows: [me] } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(tx);
     const client = me ? clientOf(me.pid) : undefined;
     if (!client) throw new Error('insertRows: the transaction\'s connection is not one of the store\'s pool');
-    if (!opts.ignoreConflicts) return copy(client, table, columns, items, toRow);
+    if (!opts.ignoreConflicts) return copy(client, table, columns, makeRows());
     // COPY has no `on conflict`: copy straight in and, only if a row collides, copy into a scratch
     // table instead and insert from there skipping the collisions
     await client.query('savepoint bulk_insert');
     try {
-      const n = await copy(client, table, columns, items, toRow);
+      const n = await copy(client, table, columns, makeRows());
       await client.query('release savepoint bulk_insert');
       return n;
     } catch (e) {
@@ -125,10 +134,10 @@ export function postgresBulkInsert(clientOf: (pid: number) => pg.ClientBase | un
     }
     await client.query(`create temp table bulk_insert_rows (like ${quote(table)} including defaults) on commit drop`);
     try {
-      await copy(client, 'bulk_insert_rows', columns, items, toRow);
+      const n = await copy(client, 'bulk_insert_rows', columns, makeRows());
       const list = columns.map(quote).join(',');
       await client.query(`insert into ${quote(table)} (${list}) select ${list} from bulk_insert_rows on conflict do nothing`);
-      return items.length;
+      return n;
     } finally {
       await client.query('drop table bulk_insert_rows');
     }

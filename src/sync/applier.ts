@@ -9,9 +9,10 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/database.js';
+import { rowsOf, type Cell } from '../store/bulk-insert.js';
 import { newId } from '../lib/ids.js';
 import { grantSourceKey } from '../domain/roles.js';
-import type { Plan, MappedValues } from './plan.js';
+import type { Plan, MappedValues, MemberListChange } from './plan.js';
 import type { LogEntry } from './plan-events.js';
 
 export interface ApplyContext {
@@ -29,6 +30,11 @@ const ARRAY_CHUNK = 20_000;
 
 function* chunks<T>(items: T[], size = CHUNK): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+/** One row per member id of the given lists (added or removed), made as they are sent. */
+function* memberRows(lists: readonly MemberListChange[], ids: (m: MemberListChange) => readonly string[], row: (m: MemberListChange, id: string) => readonly Cell[]): Generator<readonly Cell[]> {
+  for (const m of lists) for (const id of ids(m)) yield row(m, id);
 }
 
 /** Lets the event loop breathe between chunks (API requests keep being served during a big apply). */
@@ -53,7 +59,7 @@ export async function applyPlan(store: ApplyStore, plan: Plan, log: LogEntry[], 
     if (mirrorEmpty) {
       rows += plan.mirror.upserts.length;
       await insertRows(tx, 'directory_users', ['tenant_id', 'directory_id', 'external_id', 'raw', 'hash', 'enabled', 'org_unit_path', 'updated_at'],
-        plan.mirror.upserts, (u) => [tenantId, directoryId, u.externalId, JSON.stringify(u.raw), u.hash, u.enabled ? 1 : 0, u.orgUnitPath, now]);
+        () => rowsOf(plan.mirror.upserts, (u) => [tenantId, directoryId, u.externalId, JSON.stringify(u.raw), u.hash, u.enabled ? 1 : 0, u.orgUnitPath, now]));
     } else for (const batch of chunks(plan.mirror.upserts)) {
       await tx.insertInto('directory_users').values(batch.map((u) => ({
         tenant_id: tenantId, directory_id: directoryId, external_id: u.externalId, raw: JSON.stringify(u.raw), hash: u.hash,
@@ -73,7 +79,7 @@ export async function applyPlan(store: ApplyStore, plan: Plan, log: LogEntry[], 
     // groups
     const creates = plan.groups.filter((g) => g.kind === 'create');
     await insertRows(tx, 'directory_groups', ['id', 'tenant_id', 'directory_id', 'external_id', 'name', 'description', 'raw', 'hash', 'created_at', 'updated_at'],
-      creates, (g) => [newId('grp'), tenantId, directoryId, g.externalId, g.name, g.description, JSON.stringify(g.raw), g.hash, now, now]);
+      () => rowsOf(creates, (g) => [newId('grp'), tenantId, directoryId, g.externalId, g.name, g.description, JSON.stringify(g.raw), g.hash, now, now]));
     rows += creates.length;
     for (const g of plan.groups) {
       if (g.kind === 'update') {
@@ -87,33 +93,25 @@ export async function applyPlan(store: ApplyStore, plan: Plan, log: LogEntry[], 
     }
 
     // memberships (direct, as read): the bulk of a first sync (1.1M rows at 100k users)
-    const adds = plan.memberships.filter((m) => m.kind === 'add');
-    await insertRows(tx, 'directory_memberships', ['tenant_id', 'directory_id', 'group_external_id', 'member_type', 'member_external_id'],
-      adds, (m) => [tenantId, directoryId, m.groupExternalId, m.memberType, m.memberExternalId], { ignoreConflicts: true });
-    rows += adds.length;
+    rows += await insertRows(tx, 'directory_memberships', ['tenant_id', 'directory_id', 'group_external_id', 'member_type', 'member_external_id'],
+      () => memberRows(plan.memberships, (m) => m.added, (m, id) => [tenantId, directoryId, m.groupExternalId, m.memberType, id]), { ignoreConflicts: true });
     // removes: PostgreSQL joins against the pairs bound as arrays (one statement per 20k); SQLite
     // one statement per group and member type (chunked), not one per membership
-    const removed = plan.memberships.filter((m) => m.kind === 'remove');
+    const removed = plan.memberships.filter((m) => m.removed.length);
     if (store.supportsArrayParameters) {
-      for (const batch of chunks(removed, ARRAY_CHUNK)) {
+      const pairs = [...memberRows(removed, (m) => m.removed, (m, id) => [m.groupExternalId, m.memberType, id])];
+      for (const batch of chunks(pairs, ARRAY_CHUNK)) {
         await sql`delete from directory_memberships m
-          using unnest(${batch.map((m) => m.groupExternalId)}::text[], ${batch.map((m) => m.memberType)}::text[], ${batch.map((m) => m.memberExternalId)}::text[]) as x(g, t, id)
+          using unnest(${batch.map((p) => p[0])}::text[], ${batch.map((p) => p[1])}::text[], ${batch.map((p) => p[2])}::text[]) as x(g, t, id)
           where m.directory_id = ${directoryId} and m.group_external_id = x.g and m.member_type = x.t and m.member_external_id = x.id`.execute(tx);
         rows += batch.length;
         await yieldToLoop();
       }
     } else {
-      const byGroup = new Map<string, { group: string; type: 'user' | 'group'; ids: string[] }>();
       for (const m of removed) {
-        const key = `${m.memberType}\u0000${m.groupExternalId}`;
-        let r = byGroup.get(key);
-        if (!r) byGroup.set(key, (r = { group: m.groupExternalId, type: m.memberType, ids: [] }));
-        r.ids.push(m.memberExternalId);
-      }
-      for (const r of byGroup.values()) {
-        for (const batch of chunks(r.ids)) {
-          await tx.deleteFrom('directory_memberships').where('directory_id', '=', directoryId).where('group_external_id', '=', r.group)
-            .where('member_type', '=', r.type).where('member_external_id', 'in', batch).execute();
+        for (const batch of chunks(m.removed)) {
+          await tx.deleteFrom('directory_memberships').where('directory_id', '=', directoryId).where('group_external_id', '=', m.groupExternalId)
+            .where('member_type', '=', m.memberType).where('member_external_id', 'in', batch).execute();
           rows += batch.length;
         }
         await yieldToLoop();
@@ -125,11 +123,11 @@ export async function applyPlan(store: ApplyStore, plan: Plan, log: LogEntry[], 
     const newUsers = plan.users.flatMap((u) => (u.kind === 'create' ? [u] : []));
     for (const u of newUsers) idOfExternal.set(u.externalId, newId('usr'));
     await insertRows(tx, 'users', ['id', 'tenant_id', 'email', 'email_normalized', 'given_name', 'family_name', 'display_name', 'attributes', 'status', 'directory_id', 'external_id', 'sync_hash', 'created_at', 'updated_at', 'deactivated_at'],
-      newUsers, (u) => {
+      () => rowsOf(newUsers, (u) => {
         const v = userColumns(u.values);
         return [idOfExternal.get(u.externalId)!, tenantId, v.email, v.email_normalized, v.given_name, v.family_name, v.display_name, v.attributes,
           u.active ? 'active' : 'deactivated', directoryId, u.externalId, null, now, now, u.active ? null : now];
-      });
+      }));
     rows += newUsers.length;
     let sinceYield = 0;
     for (const u of plan.users) {
@@ -167,12 +165,12 @@ export async function applyPlan(store: ApplyStore, plan: Plan, log: LogEntry[], 
       return userId ? [{ g, userId }] : [];
     });
     await insertRows(tx, 'role_grants', ['id', 'tenant_id', 'user_id', 'organization_id', 'role_key', 'source', 'directory_id', 'mapping_id', 'source_key', 'created_at'],
-      grantRows, ({ g, userId }) => [newId('grt'), tenantId, userId, g.organizationId, g.roleKey, g.source, directoryId, g.mappingId,
-        grantSourceKey(g.source, { directoryId, mappingId: g.mappingId }), now], { ignoreConflicts: true });
+      () => rowsOf(grantRows, ({ g, userId }) => [newId('grt'), tenantId, userId, g.organizationId, g.roleKey, g.source, directoryId, g.mappingId,
+        grantSourceKey(g.source, { directoryId, mappingId: g.mappingId }), now]), { ignoreConflicts: true });
     rows += grantRows.length;
 
     await insertRows(tx, 'sync_events', ['tenant_id', 'run_id', 'seq', 'kind', 'subject', 'message', 'details', 'created_at'],
-      log, (e, i) => [tenantId, ctx.runId, i + 1, e.kind, e.subject, e.message, e.details ? JSON.stringify(e.details) : null, now]);
+      () => rowsOf(log, (e, i) => [tenantId, ctx.runId, i + 1, e.kind, e.subject, e.message, e.details ? JSON.stringify(e.details) : null, now]));
     await ctx.finalize(tx, rows);
     return rows;
   });

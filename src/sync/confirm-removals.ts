@@ -58,10 +58,10 @@ export async function confirmRemovals(plan: Plan, connector: DirectoryConnector,
   const deletedIds = new Set(deleted.map((g) => g.externalId));
   const removed = new Map<string, Set<string>>();
   for (const m of plan.memberships) {
-    if (m.kind !== 'remove' || deletedIds.has(m.groupExternalId)) continue;
+    if (!m.removed.length || deletedIds.has(m.groupExternalId)) continue;
     let set = removed.get(m.groupExternalId);
     if (!set) removed.set(m.groupExternalId, (set = new Set()));
-    set.add(`${m.memberType}:${m.memberExternalId}`);
+    for (const id of m.removed) set.add(`${m.memberType}:${id}`);
   }
   const relist = [...removed].sort((a, b) => b[1].size - a[1].size || (a[0] < b[0] ? -1 : 1)).slice(0, limit);
   const cut = await mapLimit(relist, concurrency, async ([groupId, lost]) => {

@@ -3,7 +3,7 @@
  * million memberships one object per membership (plus a composite key to diff it) cost hundreds of
  * MiB; a list of ids per group costs one pointer per membership when the ids are shared strings.
  */
-import type { GroupMembers, MembershipRow, Memberships } from './plan.js';
+import type { GroupMembers, MemberListChange, MembershipRow, Memberships } from './plan.js';
 
 /**
  * Keeps one copy of each id string. Ids decoded from JSON pages or database rows are new strings
@@ -46,6 +46,29 @@ export function* membershipRows(memberships: Memberships): Generator<MembershipR
   for (const [groupExternalId, m] of memberships) {
     for (const id of m.users) yield { groupExternalId, memberType: 'user', memberExternalId: id };
     for (const id of m.groups) yield { groupExternalId, memberType: 'group', memberExternalId: id };
+  }
+}
+
+/** One membership added or removed, as a record of its own (tests; plans blocked before changes were grouped). */
+export type MembershipChangeRow = MembershipRow & { kind: 'add' | 'remove' };
+
+/** Grouped member list changes from one record per membership, in first-seen order. */
+export function groupMembershipChanges(rows: Iterable<MembershipChangeRow>): MemberListChange[] {
+  const lists = new Map<string, MemberListChange>();
+  for (const r of rows) {
+    const key = `${r.memberType}\u0000${r.groupExternalId}`;
+    let l = lists.get(key);
+    if (!l) lists.set(key, (l = { groupExternalId: r.groupExternalId, memberType: r.memberType, added: [], removed: [] }));
+    (r.kind === 'add' ? l.added : l.removed).push(r.memberExternalId);
+  }
+  return [...lists.values()];
+}
+
+/** One record per membership of grouped changes (tests, small inputs). */
+export function* membershipChangeRows(lists: readonly MemberListChange[]): Generator<MembershipChangeRow> {
+  for (const l of lists) {
+    for (const id of l.added) yield { kind: 'add', groupExternalId: l.groupExternalId, memberType: l.memberType, memberExternalId: id };
+    for (const id of l.removed) yield { kind: 'remove', groupExternalId: l.groupExternalId, memberType: l.memberType, memberExternalId: id };
   }
 }
 

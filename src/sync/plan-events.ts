@@ -3,7 +3,7 @@
  * changes summarised per group and per grant source (a first sync of 100k users must not write a
  * million log lines). The same entries are written for a dry run and for an applied run.
  */
-import type { Plan, MappedValues, GrantChange } from './plan.js';
+import type { Plan, MappedValues, GrantChange, MemberListChange } from './plan.js';
 
 export interface LogEntry {
   kind: string;
@@ -48,15 +48,27 @@ export function planEvents(plan: Plan, ctx: EventContext): LogEntry[] {
     const verb = g.kind === 'create' ? 'created' : g.kind === 'update' ? 'updated' : 'deleted';
     out.push({ kind: `group.${verb}`, subject: g.name, message: `Group ${verb}`, details: { externalId: g.externalId } });
   }
-  const perGroup = new Map<string, { added: string[]; removed: string[] }>();
+  // one entry per group and direction, users and nested groups together
+  const perGroup = new Map<string, { added: MemberListChange[]; removed: MemberListChange[] }>();
   for (const m of plan.memberships) {
     let e = perGroup.get(m.groupExternalId);
     if (!e) perGroup.set(m.groupExternalId, (e = { added: [], removed: [] }));
-    (m.kind === 'add' ? e.added : e.removed).push(m.memberExternalId);
+    if (m.added.length) e.added.push(m);
+    if (m.removed.length) e.removed.push(m);
   }
+  const summary = (lists: MemberListChange[], ids: (m: MemberListChange) => string[]) => {
+    const count = lists.reduce((n, m) => n + ids(m).length, 0);
+    return { count, sample: lists.flatMap((m) => ids(m).slice(0, SAMPLE)).slice(0, SAMPLE) };
+  };
   for (const [g, e] of perGroup) {
-    if (e.added.length) out.push({ kind: 'membership.added', subject: ctx.groupName(g), message: `Added ${e.added.length} member${e.added.length === 1 ? '' : 's'}`, details: { groupExternalId: g, count: e.added.length, sample: e.added.slice(0, SAMPLE) } });
-    if (e.removed.length) out.push({ kind: 'membership.removed', subject: ctx.groupName(g), message: `Removed ${e.removed.length} member${e.removed.length === 1 ? '' : 's'}`, details: { groupExternalId: g, count: e.removed.length, sample: e.removed.slice(0, SAMPLE) } });
+    if (e.added.length) {
+      const { count, sample } = summary(e.added, (m) => m.added);
+      out.push({ kind: 'membership.added', subject: ctx.groupName(g), message: `Added ${count} member${count === 1 ? '' : 's'}`, details: { groupExternalId: g, count, sample } });
+    }
+    if (e.removed.length) {
+      const { count, sample } = summary(e.removed, (m) => m.removed);
+      out.push({ kind: 'membership.removed', subject: ctx.groupName(g), message: `Removed ${count} member${count === 1 ? '' : 's'}`, details: { groupExternalId: g, count, sample } });
+    }
   }
   const perSource = new Map<string, { change: GrantChange; users: string[] }>();
   for (const g of plan.grants) {

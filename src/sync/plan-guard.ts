@@ -1,5 +1,6 @@
 /** zod guard for a plan kept on a blocked run (a JSON column), checked before it is applied. */
 import { z } from 'zod';
+import { groupMembershipChanges } from './memberships.js';
 
 const values = z.object({
   email: z.string().nullable(), emailNormalized: z.string().nullable(), givenName: z.string().nullable(),
@@ -8,7 +9,11 @@ const values = z.object({
 const raw = z.record(z.string(), z.unknown());
 const reason = z.enum(['disabled_at_source', 'removed_from_directory', 'outside_user_filter']);
 const target = { organizationId: z.string(), roleKey: z.string(), source: z.enum(['default-role', 'group-mapping']), mappingId: z.string().nullable() };
-const membership = { groupExternalId: z.string(), memberType: z.enum(['user', 'group']), memberExternalId: z.string() };
+const memberType = z.enum(['user', 'group']);
+const memberList = z.object({ groupExternalId: z.string(), memberType, added: z.array(z.string()), removed: z.array(z.string()) });
+/** Plans blocked before member changes were grouped held one record per membership: read either. */
+const legacyMembership = z.object({ kind: z.enum(['add', 'remove']), groupExternalId: z.string(), memberType, memberExternalId: z.string() });
+const memberships = z.union([z.array(memberList), z.array(legacyMembership).transform(groupMembershipChanges)]);
 
 export const planGuard = z.object({
   users: z.array(z.discriminatedUnion('kind', [
@@ -23,7 +28,7 @@ export const planGuard = z.object({
     z.object({ kind: z.literal('update'), groupId: z.string(), externalId: z.string(), name: z.string(), description: z.string().nullable(), raw, hash: z.string() }),
     z.object({ kind: z.literal('delete'), groupId: z.string(), externalId: z.string(), name: z.string() }),
   ])),
-  memberships: z.array(z.object({ kind: z.enum(['add', 'remove']), ...membership })),
+  memberships,
   grants: z.array(z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('add'), userExternalId: z.string(), ...target }),
     z.object({ kind: z.literal('revoke'), grantId: z.string(), userId: z.string(), ...target }),

@@ -4,7 +4,7 @@
  * again after applying a plan gives an empty one (tested by property in test/sync/planner*.test.ts).
  */
 import type {
-  DeactivationReason, GrantChange, GrantTarget, GroupChange, MappedValues, MembershipChange, Memberships,
+  DeactivationReason, GrantChange, GrantTarget, GroupChange, MappedValues, MemberListChange, Memberships,
   MirrorUser, Plan, RecordError, UserChange,
 } from './plan.js';
 
@@ -220,22 +220,22 @@ function planGroups(input: PlannerInput): GroupChange[] {
  * Adds (in the order read), then removes (in the order stored), compared group by group: one
  * short-lived set per group instead of a composite string key per membership.
  */
-function planMemberships(next: Memberships, current: Memberships): MembershipChange[] {
-  const adds: MembershipChange[] = [];
-  const removes: MembershipChange[] = [];
+function planMemberships(next: Memberships, current: Memberships): MemberListChange[] {
+  const changes: MemberListChange[] = [];
   const diff = (groupExternalId: string, memberType: 'user' | 'group', after: readonly string[], before: readonly string[]) => {
     // the same list (an incremental run's untouched groups share the mirror's arrays): no change
     if (after === before || (!after.length && !before.length)) return;
-    const addsBefore = adds.length;
-    const had = new Set(before);
-    const listed = new Set<string>(); // an id listed twice is added once
-    for (const id of after) {
-      if (listed.has(id)) continue;
-      listed.add(id);
-      if (!had.has(id)) adds.push({ kind: 'add', groupExternalId, memberType, memberExternalId: id });
+    const listed = new Set(after); // an id listed twice is added once
+    let added: string[];
+    if (!before.length) added = listed.size === after.length ? [...after] : [...listed];
+    else {
+      const had = new Set(before);
+      added = [];
+      for (const id of listed) if (!had.has(id)) added.push(id);
+      if (!added.length && listed.size === had.size) return; // same members, possibly reordered
     }
-    if (listed.size === had.size && adds.length === addsBefore) return; // same members, possibly reordered
-    for (const id of before) if (!listed.has(id)) removes.push({ kind: 'remove', groupExternalId, memberType, memberExternalId: id });
+    const removed = before.filter((id) => !listed.has(id));
+    if (added.length || removed.length) changes.push({ groupExternalId, memberType, added, removed });
   };
   for (const [g, m] of next) {
     const c = current.get(g);
@@ -247,7 +247,7 @@ function planMemberships(next: Memberships, current: Memberships): MembershipCha
     diff(g, 'user', [], c.users);
     diff(g, 'group', [], c.groups);
   }
-  return adds.length ? (removes.length ? adds.concat(removes) : adds) : removes;
+  return changes;
 }
 
 const grantKey = (ext: string, g: GrantTarget) => `${ext}\u0000${g.organizationId}\u0000${g.roleKey}\u0000${g.source}\u0000${g.mappingId ?? ''}`;

@@ -69,8 +69,8 @@ export function countsOf(plan: Plan): RunCounts {
     else c.groupsDeleted++;
   }
   for (const m of plan.memberships) {
-    if (m.kind === 'add') c.membershipsAdded++;
-    else c.membershipsRemoved++;
+    c.membershipsAdded += m.added.length;
+    c.membershipsRemoved += m.removed.length;
   }
   for (const g of plan.grants) {
     if (g.kind === 'add') c.grantsAdded++;
@@ -204,7 +204,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
     if (read.focused) {
       // a focused run holds only the member rows that change: count the groups the guard could trip on
       const removed = new Map<string, number>();
-      for (const m of plan.memberships) if (m.kind === 'remove' && m.memberType === 'user') removed.set(m.groupExternalId, (removed.get(m.groupExternalId) ?? 0) + 1);
+      for (const m of plan.memberships) if (m.memberType === 'user' && m.removed.length) removed.set(m.groupExternalId, m.removed.length);
       const candidates = [...removed].filter(([, n]) => n * 100 > guards.maxMembershipRemovalPercent * guards.membershipMinGroupSize).map(([g]) => g);
       groupSizes = await storedGroupSizes(db, run.tenant_id, directory.id, candidates);
     } else for (const [g, m] of current.memberships) groupSizes.set(g, m.users.length);

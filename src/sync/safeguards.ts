@@ -52,7 +52,7 @@ export function checkSafeguards(plan: Plan, ctx: SafeguardContext): SafeguardTri
   }
 
   const removedPerGroup = new Map<string, number>();
-  for (const m of plan.memberships) if (m.kind === 'remove' && m.memberType === 'user') removedPerGroup.set(m.groupExternalId, (removedPerGroup.get(m.groupExternalId) ?? 0) + 1);
+  for (const m of plan.memberships) if (m.memberType === 'user' && m.removed.length) removedPerGroup.set(m.groupExternalId, m.removed.length);
   const stripped = [...removedPerGroup].filter(([g, n]) => {
     const size = ctx.groupSizes.get(g) ?? 0;
     return size >= s.membershipMinGroupSize && (n * 100) / size > s.maxMembershipRemovalPercent;

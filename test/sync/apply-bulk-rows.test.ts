@@ -12,7 +12,8 @@ import { createTenantRepository } from '../../src/store/repositories/tenant-repo
 import { createDirectoryRepository } from '../../src/store/repositories/directory-repository.js';
 import { directorySettingsGuard } from '../../src/domain/directory-settings.js';
 import { applyPlan } from '../../src/sync/applier.js';
-import type { MembershipChange, MirrorUser, Plan } from '../../src/sync/plan.js';
+import type { MirrorUser, Plan } from '../../src/sync/plan.js';
+import { groupMembershipChanges, type MembershipChangeRow } from '../../src/sync/memberships.js';
 
 const ODD = ['plain', 'with "quotes"', 'back\\slash', '{braces}', 'a,b', 'NULL', '', 'line\nbreak', 'Ärzte 日本', "it's"];
 
@@ -23,11 +24,11 @@ const mirrorUsers = (version: number): MirrorUser[] => ODD.map((v, i) => ({
   raw: { id: `u-${v}-${i}`, name: v, nested: { list: [v, null, i], version }, '@odata.type': '#microsoft.graph.user' },
   hash: `h${version}-${i}`,
 }));
-const memberships: MembershipChange[] = ODD.flatMap((g, i) => ODD.slice(0, 4).map((m, j) => ({
+const memberships: MembershipChangeRow[] = ODD.flatMap((g, i) => ODD.slice(0, 4).map((m, j) => ({
   kind: 'add' as const, groupExternalId: `g-${g}`, memberType: (i + j) % 3 === 0 ? 'group' as const : 'user' as const, memberExternalId: `m-${m}-${j}`,
 })));
-const planOf = (upserts: MirrorUser[], adds: MembershipChange[]): Plan => ({
-  users: [], groups: [], memberships: adds, grants: [], mirror: { upserts, deletes: [] }, errors: [], usersUnchanged: 0, groupsProcessed: 0,
+const planOf = (upserts: MirrorUser[], changes: MembershipChangeRow[]): Plan => ({
+  users: [], groups: [], memberships: groupMembershipChanges(changes), grants: [], mirror: { upserts, deletes: [] }, errors: [], usersUnchanged: 0, groupsProcessed: 0,
 });
 
 describe.each(ENGINES)('bulk rows of the apply (%s)', (engine) => {

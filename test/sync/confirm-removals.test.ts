@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { confirmRemovals } from '../../src/sync/confirm-removals.js';
 import { RunFailure } from '../../src/sync/run-failure.js';
 import type { Plan } from '../../src/sync/plan.js';
+import { groupMembershipChanges } from '../../src/sync/memberships.js';
 import type { DirectoryConnector, SourceMember } from '../../src/providers/types.js';
 
 /** A directory as its records' own endpoints see it, counting what the check reads. */
@@ -42,7 +43,7 @@ describe('confirming removals before a full run applies them', () => {
       users: [{ kind: 'deactivate', userId: 'a', externalId: 'u1', reason: 'removed_from_directory' }],
       mirror: { upserts: [], deletes: ['u1', 'u2'] },
       groups: [{ kind: 'delete', groupId: 'x', externalId: 'g9', name: 'Old' }],
-      memberships: [removeMember('g1', 'u1'), removeMember('g9', 'u3')],
+      memberships: groupMembershipChanges([removeMember('g1', 'u1'), removeMember('g9', 'u3')]),
     });
     const result = await confirmRemovals(p, connector);
     expect(reads.users.sort()).toEqual(['u1', 'u2']);
@@ -69,7 +70,7 @@ describe('confirming removals before a full run applies them', () => {
 
   it('fails the run when a second listing of a group returns a member the first lacked', async () => {
     const { connector } = directory({ members: { g1: ['u1', 'u2'] } });
-    const err = await confirmRemovals(plan({ memberships: [removeMember('g1', 'u2')] }), connector).catch((e: unknown) => e);
+    const err = await confirmRemovals(plan({ memberships: groupMembershipChanges([removeMember('g1', 'u2')]) }), connector).catch((e: unknown) => e);
     expect((err as RunFailure).code).toBe('incomplete_read');
     expect((err as RunFailure).message).toContain('member listing of 1 group (g1)');
   });

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { plan, type CurrentGrant, type CurrentUser, type PlannedUser, type PlannerInput } from '../../src/sync/planner.js';
 import { createGroupGraph } from '../../src/sync/scope.js';
-import { membershipsFromRows } from '../../src/sync/memberships.js';
+import { membershipChangeRows, membershipsFromRows } from '../../src/sync/memberships.js';
 import { isEmptyPlan, type MappedValues, type MembershipRow, type MirrorUser, type Plan } from '../../src/sync/plan.js';
 
 const DIR = 'dir-1';
@@ -120,7 +120,7 @@ function applyInMemory(w: World, p: Plan): World {
   }
 
   const memberships = new Map(w.memberships.map((m) => [membershipKey(m), m]));
-  for (const m of p.memberships) {
+  for (const m of membershipChangeRows(p.memberships)) {
     const row: MembershipRow = { groupExternalId: m.groupExternalId, memberType: m.memberType, memberExternalId: m.memberExternalId };
     if (m.kind === 'add') memberships.set(membershipKey(row), row);
     else memberships.delete(membershipKey(row));

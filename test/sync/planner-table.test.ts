@@ -407,14 +407,20 @@ describe('planner: groups, memberships, mirror', () => {
     const added: MembershipRow = { groupExternalId: 'g1', memberType: 'group', memberExternalId: 'g2' };
     const removed: MembershipRow = { groupExternalId: 'g2', memberType: 'user', memberExternalId: 'b' };
     const p = run({ memberships: [kept, added, added], current: { memberships: [kept, removed] } });
-    expect(p.memberships).toEqual([{ kind: 'add', ...added }, { kind: 'remove', ...removed }]);
+    expect(p.memberships).toEqual([
+      { groupExternalId: 'g1', memberType: 'group', added: ['g2'], removed: [] },
+      { groupExternalId: 'g2', memberType: 'user', added: [], removed: ['b'] },
+    ]);
   });
 
   it('tells a user membership from a group membership with the same id', () => {
     const asUser: MembershipRow = { groupExternalId: 'g1', memberType: 'user', memberExternalId: 'x' };
     const asGroup: MembershipRow = { groupExternalId: 'g1', memberType: 'group', memberExternalId: 'x' };
     const p = run({ memberships: [asGroup], current: { memberships: [asUser] } });
-    expect(p.memberships).toEqual([{ kind: 'add', ...asGroup }, { kind: 'remove', ...asUser }]);
+    expect(p.memberships).toEqual([
+      { groupExternalId: 'g1', memberType: 'user', added: [], removed: [asUser.memberExternalId] },
+      { groupExternalId: 'g1', memberType: 'group', added: [asGroup.memberExternalId], removed: [] },
+    ]);
   });
 
   it('compares member sets, not orders: a group read in another order, or listed empty, changes nothing', () => {
@@ -433,10 +439,9 @@ describe('planner: groups, memberships, mirror', () => {
       current: { ...input({}).current, memberships: new Map([['g1', { users: ['b', 'c'], groups: [] }], ['gone', { users: ['a'], groups: ['g1'] }]]) },
     });
     expect(p.memberships).toEqual([
-      { kind: 'add', groupExternalId: 'g1', memberType: 'user', memberExternalId: 'a' },
-      { kind: 'remove', groupExternalId: 'g1', memberType: 'user', memberExternalId: 'c' },
-      { kind: 'remove', groupExternalId: 'gone', memberType: 'user', memberExternalId: 'a' },
-      { kind: 'remove', groupExternalId: 'gone', memberType: 'group', memberExternalId: 'g1' },
+      { groupExternalId: 'g1', memberType: 'user', added: ['a'], removed: ['c'] },
+      { groupExternalId: 'gone', memberType: 'user', added: [], removed: ['a'] },
+      { groupExternalId: 'gone', memberType: 'group', added: [], removed: ['g1'] },
     ]);
   });
 

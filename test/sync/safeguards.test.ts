@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkSafeguards, type SafeguardContext } from '../../src/sync/safeguards.js';
 import { safeguardsGuard } from '../../src/domain/directory-settings.js';
-import type { MembershipChange, Plan, UserChange } from '../../src/sync/plan.js';
+import type { Plan, UserChange } from '../../src/sync/plan.js';
+import { groupMembershipChanges, type MembershipChangeRow } from '../../src/sync/memberships.js';
 
 const DEFAULTS = safeguardsGuard.parse({});
 
@@ -17,7 +18,7 @@ function planWith(p: { deactivations?: number; disabledAtSource?: number; update
   for (let i = 0; i < (p.deactivations ?? 0); i++) users.push({ kind: 'deactivate', userId: `u${i}`, externalId: `e${i}`, reason: 'removed_from_directory' });
   for (let i = 0; i < (p.disabledAtSource ?? 0); i++) users.push({ kind: 'deactivate', userId: `d${i}`, externalId: `d${i}`, reason: 'disabled_at_source' });
   for (let i = 0; i < (p.updates ?? 0); i++) users.push({ kind: 'update', userId: `x${i}`, externalId: `x${i}`, values: { email: null, emailNormalized: null, givenName: null, familyName: null, displayName: null, attributes: {} }, changed: ['givenName'] });
-  const memberships: MembershipChange[] = [];
+  const memberships: MembershipChangeRow[] = [];
   const rows = (kind: 'add' | 'remove', memberType: 'user' | 'group', list: Array<[string, number]> = []) => {
     for (const [group, n] of list) for (let i = 0; i < n; i++) memberships.push({ kind, groupExternalId: group, memberType, memberExternalId: `${group}-${memberType}-${i}` });
   };
@@ -27,7 +28,7 @@ function planWith(p: { deactivations?: number; disabledAtSource?: number; update
   return {
     users,
     groups: Array.from({ length: p.groupDeletes ?? 0 }, (_, i) => ({ kind: 'delete' as const, groupId: `g${i}`, externalId: `g${i}`, name: `Group ${i}` })),
-    memberships,
+    memberships: groupMembershipChanges(memberships),
     grants: [],
     mirror: { upserts: [], deletes: [] },
     errors: [],
