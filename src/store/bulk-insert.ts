@@ -132,14 +132,13 @@ export function postgresBulkInsert(clientOf: (pid: number) => pg.ClientBase | un
       if ((e as { code?: string }).code !== UNIQUE_VIOLATION) throw e;
       await client.query('rollback to savepoint bulk_insert');
     }
+    // dropped here, or with the transaction if a statement fails (a drop in an aborted transaction
+    // would fail too, and hide the error that aborted it)
     await client.query(`create temp table bulk_insert_rows (like ${quote(table)} including defaults) on commit drop`);
-    try {
-      const n = await copy(client, 'bulk_insert_rows', columns, makeRows());
-      const list = columns.map(quote).join(',');
-      await client.query(`insert into ${quote(table)} (${list}) select ${list} from bulk_insert_rows on conflict do nothing`);
-      return n;
-    } finally {
-      await client.query('drop table bulk_insert_rows');
-    }
+    const n = await copy(client, 'bulk_insert_rows', columns, makeRows());
+    const list = columns.map(quote).join(',');
+    await client.query(`insert into ${quote(table)} (${list}) select ${list} from bulk_insert_rows on conflict do nothing`);
+    await client.query('drop table bulk_insert_rows');
+    return n;
   };
 }

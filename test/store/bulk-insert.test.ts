@@ -75,6 +75,17 @@ describe.each(ENGINES)('Store.insertRows (%s)', (engine) => {
     expect((await stored('dir_conflict')).length).toBe(expected.length);
   });
 
+  it('reports the real error when rows that collide also break another constraint', async () => {
+    const first = rowsOf('dir_errors', 3);
+    await store.db.transaction().execute((tx) => store.insertRows(tx, 'directory_memberships', COLUMNS, () => first));
+    // the collision comes first (PostgreSQL: the COPY fails on it and starts over through a scratch
+    // table), the NULL ~2,000 rows later (it fails that second attempt)
+    const broken: Cell[][] = [first[0]!, ...rowsOf('dir_errors', 2000, 10_000), ['ten_1', 'dir_errors', null, 'user', 'x']];
+    await expect(store.db.transaction().execute((tx) => store.insertRows(tx, 'directory_memberships', COLUMNS, () => broken, { ignoreConflicts: true })))
+      .rejects.toThrow(/null/i);
+    expect((await stored('dir_errors')).length).toBe(3);
+  });
+
   it('is part of the caller\'s transaction: rolled back with it, and refused outside one', async () => {
     await expect(store.db.transaction().execute(async (tx) => {
       await store.insertRows(tx, 'directory_memberships', COLUMNS, () => rowsOf('dir_rollback', 500));
