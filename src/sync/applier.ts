@@ -57,8 +57,7 @@ export async function applyPlan(store: ApplyStore, plan: Plan, log: LogEntry[], 
     // the mirror: an empty one (a first sync) takes plain inserts, else upserts
     const mirrorEmpty = !(await tx.selectFrom('directory_users').select('external_id').where('directory_id', '=', directoryId).limit(1).executeTakeFirst());
     if (mirrorEmpty) {
-      rows += plan.mirror.upserts.length;
-      await insertRows(tx, 'directory_users', ['tenant_id', 'directory_id', 'external_id', 'raw', 'hash', 'enabled', 'org_unit_path', 'updated_at'],
+      rows += await insertRows(tx, 'directory_users', ['tenant_id', 'directory_id', 'external_id', 'raw', 'hash', 'enabled', 'org_unit_path', 'updated_at'],
         () => rowsOf(plan.mirror.upserts, (u) => [tenantId, directoryId, u.externalId, JSON.stringify(u.raw), u.hash, u.enabled ? 1 : 0, u.orgUnitPath, now]));
     } else for (const batch of chunks(plan.mirror.upserts)) {
       await tx.insertInto('directory_users').values(batch.map((u) => ({
@@ -78,9 +77,8 @@ export async function applyPlan(store: ApplyStore, plan: Plan, log: LogEntry[], 
 
     // groups
     const creates = plan.groups.filter((g) => g.kind === 'create');
-    await insertRows(tx, 'directory_groups', ['id', 'tenant_id', 'directory_id', 'external_id', 'name', 'description', 'raw', 'hash', 'created_at', 'updated_at'],
+    rows += await insertRows(tx, 'directory_groups', ['id', 'tenant_id', 'directory_id', 'external_id', 'name', 'description', 'raw', 'hash', 'created_at', 'updated_at'],
       () => rowsOf(creates, (g) => [newId('grp'), tenantId, directoryId, g.externalId, g.name, g.description, JSON.stringify(g.raw), g.hash, now, now]));
-    rows += creates.length;
     for (const g of plan.groups) {
       if (g.kind === 'update') {
         await tx.updateTable('directory_groups').set({ name: g.name, description: g.description, raw: JSON.stringify(g.raw), hash: g.hash, updated_at: now })
@@ -122,13 +120,12 @@ export async function applyPlan(store: ApplyStore, plan: Plan, log: LogEntry[], 
     const idOfExternal = new Map<string, string>();
     const newUsers = plan.users.flatMap((u) => (u.kind === 'create' ? [u] : []));
     for (const u of newUsers) idOfExternal.set(u.externalId, newId('usr'));
-    await insertRows(tx, 'users', ['id', 'tenant_id', 'email', 'email_normalized', 'given_name', 'family_name', 'display_name', 'attributes', 'status', 'directory_id', 'external_id', 'sync_hash', 'created_at', 'updated_at', 'deactivated_at'],
+    rows += await insertRows(tx, 'users', ['id', 'tenant_id', 'email', 'email_normalized', 'given_name', 'family_name', 'display_name', 'attributes', 'status', 'directory_id', 'external_id', 'sync_hash', 'created_at', 'updated_at', 'deactivated_at'],
       () => rowsOf(newUsers, (u) => {
         const v = userColumns(u.values);
         return [idOfExternal.get(u.externalId)!, tenantId, v.email, v.email_normalized, v.given_name, v.family_name, v.display_name, v.attributes,
           u.active ? 'active' : 'deactivated', directoryId, u.externalId, null, now, now, u.active ? null : now];
       }));
-    rows += newUsers.length;
     let sinceYield = 0;
     for (const u of plan.users) {
       if (u.kind === 'create') continue;
@@ -164,25 +161,20 @@ export async function applyPlan(store: ApplyStore, plan: Plan, log: LogEntry[], 
       const userId = idOfExternal.get(g.userExternalId);
       return userId ? [{ g, userId }] : [];
     });
-    await insertRows(tx, 'role_grants', ['id', 'tenant_id', 'user_id', 'organization_id', 'role_key', 'source', 'directory_id', 'mapping_id', 'source_key', 'created_at'],
+    rows += await insertRows(tx, 'role_grants', ['id', 'tenant_id', 'user_id', 'organization_id', 'role_key', 'source', 'directory_id', 'mapping_id', 'source_key', 'created_at'],
       () => rowsOf(grantRows, ({ g, userId }) => [newId('grt'), tenantId, userId, g.organizationId, g.roleKey, g.source, directoryId, g.mappingId,
         grantSourceKey(g.source, { directoryId, mappingId: g.mappingId }), now]), { ignoreConflicts: true });
-    rows += grantRows.length;
 
-    await insertRows(tx, 'sync_events', ['tenant_id', 'run_id', 'seq', 'kind', 'subject', 'message', 'details', 'created_at'],
-      () => rowsOf(log, (e, i) => [tenantId, ctx.runId, i + 1, e.kind, e.subject, e.message, e.details ? JSON.stringify(e.details) : null, now]));
+    await writeLog(store, tx, tenantId, ctx.runId, log, now);
     await ctx.finalize(tx, rows);
     return rows;
   });
 }
 
-export async function writeLog(db: Kysely<Database> | Transaction<Database>, tenantId: string, runId: string, log: LogEntry[], now: string, firstSeq = 1) {
-  let seq = firstSeq;
-  for (const batch of chunks(log)) {
-    await db.insertInto('sync_events').values(batch.map((e) => ({
-      tenant_id: tenantId, run_id: runId, seq: seq++, kind: e.kind, subject: e.subject, message: e.message,
-      details: e.details ? JSON.stringify(e.details) : null, created_at: now,
-    }))).execute();
-  }
-  return seq;
+/** Writes log entries (numbered from `firstSeq`) in `conn`'s transaction, or in one of its own. Returns the next number. */
+export async function writeLog(store: ApplyStore, conn: Kysely<Database>, tenantId: string, runId: string, log: LogEntry[], now: string, firstSeq = 1) {
+  const write = (tx: Kysely<Database>) => store.insertRows(tx, 'sync_events', ['tenant_id', 'run_id', 'seq', 'kind', 'subject', 'message', 'details', 'created_at'],
+    () => rowsOf(log, (e, i) => [tenantId, runId, firstSeq + i, e.kind, e.subject, e.message, e.details ? JSON.stringify(e.details) : null, now]));
+  await (conn.isTransaction ? write(conn) : conn.transaction().execute(write));
+  return firstSeq + log.length;
 }

@@ -217,8 +217,9 @@ function planGroups(input: PlannerInput): GroupChange[] {
 }
 
 /**
- * Adds (in the order read), then removes (in the order stored), compared group by group: one
- * short-lived set per group instead of a composite string key per membership.
+ * One change per group and member type whose members differ: ids added (in the order read) and
+ * removed (in the order stored), compared with one short-lived set per list instead of a
+ * composite string key per membership.
  */
 function planMemberships(next: Memberships, current: Memberships): MemberListChange[] {
   const changes: MemberListChange[] = [];

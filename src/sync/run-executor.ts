@@ -315,12 +315,12 @@ export function createRunExecutor(deps: RunExecutorDeps) {
 
       if (run.dry_run === 1) {
         const log = [...built.log, ...built.trips.map((t) => ({ kind: 'safeguard', subject: directory.name, message: `A real sync would be blocked: ${t.message}`, details: { code: t.code, hint: t.hint } }))];
-        await writeLog(db, run.tenant_id, run.id, log, now);
+        await writeLog(store, db, run.tenant_id, run.id, log, now);
         await finish(run, 'succeeded', counts, { mode: built.mode });
       } else if (built.trips.length) {
         const t = built.trips[0]!;
         const log = [...built.trips.map((x) => ({ kind: 'safeguard', subject: directory.name, message: x.message, details: { code: x.code, hint: x.hint } })), ...built.log];
-        await writeLog(db, run.tenant_id, run.id, log, now);
+        await writeLog(store, db, run.tenant_id, run.id, log, now);
         await finish(run, 'blocked', counts, { error: { code: t.code, message: t.message, hint: t.hint }, mode: built.mode, blockedPlan: JSON.stringify({ plan: built.plan, eventCount: log.length, mode: built.mode, deltaCursor: built.cursor, fingerprint: built.fingerprint }) });
       } else {
         const tApply = performance.now();
@@ -349,7 +349,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
       }
       const error = describeFailure(e);
       logger.warn({ runId: run.id, directoryId: run.directory_id, code: error.code, err: error.message }, 'sync run failed');
-      await writeLog(db, run.tenant_id, run.id, [{ kind: 'error', subject: row?.name ?? run.directory_id, message: error.message, details: { code: error.code, ...(error.hint ? { hint: error.hint } : {}) } }], new Date().toISOString())
+      await writeLog(store, db, run.tenant_id, run.id, [{ kind: 'error', subject: row?.name ?? run.directory_id, message: error.message, details: { code: error.code, ...(error.hint ? { hint: error.hint } : {}) } }], new Date().toISOString())
         .catch(() => undefined);
       await finish(run, 'failed', { ...counts, errors: counts.errors + 1 }, { error }).catch((err: unknown) => logger.error({ err: String(err) }, 'could not record the failed run'));
     }
@@ -371,7 +371,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
       tenantId: run.tenant_id, directoryId: run.directory_id, runId: run.id, now: new Date().toISOString(),
       finalize: async (tx, rowsWritten) => {
         counts = { ...counts, rowsWritten };
-        await writeLog(tx, run.tenant_id, run.id, [{ kind: 'approved', subject: run.id, message: 'An admin approved the run; its plan was applied.' }, ...log], new Date().toISOString(), stored.eventCount + 1);
+        await writeLog(store, tx, run.tenant_id, run.id, [{ kind: 'approved', subject: run.id, message: 'An admin approved the run; its plan was applied.' }, ...log], new Date().toISOString(), stored.eventCount + 1);
         await finish({ ...run, status: 'running' }, 'succeeded', counts, { tx, mode: stored.mode ?? 'full', deltaCursor: stored.deltaCursor ?? null, fingerprint: stored.fingerprint ?? null });
       },
     });

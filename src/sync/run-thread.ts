@@ -171,7 +171,7 @@ export function createRunThread(o: RunThreadOptions) {
       .$if(run.lease_owner !== null, (q) => q.where('lease_owner', '=', run.lease_owner))
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) return; // another worker owns it now
-    await writeLog(db, run.tenant_id, run.id, [{ kind: 'error', subject: run.directory_id, message: error.message, details: { code: error.code, hint: error.hint } }], now)
+    await writeLog(o.store, db, run.tenant_id, run.id, [{ kind: 'error', subject: run.directory_id, message: error.message, details: { code: error.code, hint: error.hint } }], now)
       .catch(() => undefined);
     if (run.dry_run === 0) {
       await db.updateTable('directories').set({ last_sync_at: now, consecutive_failures: (eb) => eb('consecutive_failures', '+', 1) })
