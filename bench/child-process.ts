@@ -1,6 +1,6 @@
 /**
  * A bench helper process (emulator or service) spawned with an IPC channel: `node --import tsx
- * <entry>`. The child sends one `ready` message, then answers `{ id, cmd, args }` requests with
+ * <entry>.ts`, or plain `node <entry>.js` for a compiled entry (the service). The child sends one `ready` message, then answers `{ id, cmd, args }` requests with
  * `{ id, result }` or `{ id, error }`. Separate processes keep the service's RSS and event-loop
  * lag its own, and keep the emulator's CPU off the service's event loop.
  */
@@ -26,7 +26,7 @@ export interface HelperProcess {
 export async function spawnHelper(entry: string, args: string[], opts: { nodeArgs?: string[]; env?: Record<string, string>; readyTimeoutMs?: number } = {}): Promise<HelperProcess> {
   const child = fork(path.join(ROOT, entry), args, {
     cwd: ROOT,
-    execArgv: ['--import', 'tsx', ...(opts.nodeArgs ?? [])],
+    execArgv: [...(entry.endsWith('.ts') ? ['--import', 'tsx'] : []), ...(opts.nodeArgs ?? [])],
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

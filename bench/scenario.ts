@@ -3,9 +3,11 @@
  * first full sync → no-change resync (full read) → 1% churn, full resync → (delta providers) 1%
  * churn, incremental resync. Each step records time, rows written, RSS and event-loop lag.
  */
-import { spawnHelper, type HelperProcess } from './child-process.js';
+import { execFileSync } from 'node:child_process';
+import { ROOT, spawnHelper, type HelperProcess } from './child-process.js';
 import { createChurner, type ChurnResult } from './churn.js';
 import { createDirectory, measuredSync, serviceApi, type SyncStep } from './measure.js';
+import path from 'node:path';
 import { z } from 'zod';
 import type { Provider, RawFetchResult } from './raw-fetch.js';
 
@@ -36,9 +38,22 @@ export async function startEmulator(provider: Provider, size: Size, limit?: { re
 
 export type StartedEmulator = Awaited<ReturnType<typeof startEmulator>>;
 
+let serverBuilt = false;
+
+/**
+ * The service runs compiled (dist/server), as `npm start` runs it: without a TypeScript loader its
+ * RSS is the product's. Built once per bench process (tsc's incremental build: a few seconds).
+ */
+function buildServer() {
+  if (serverBuilt) return;
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  serverBuilt = true;
+}
+
 export async function startServiceProcess(engine: Engine, profileDir?: string) {
+  buildServer();
   const nodeArgs = [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), ...(process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
-  const helper = await spawnHelper('bench/service-process.ts', [engine], { nodeArgs });
+  const helper = await spawnHelper('dist/server/bench/service-process.js', [engine], { nodeArgs });
   const info = serviceInfoGuard.parse(helper.info);
   return { helper, api: serviceApi(info.url, info.adminToken) };
 }

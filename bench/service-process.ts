@@ -3,6 +3,7 @@
  * database, with production connector settings (real retry backoff). Sends `{ url, adminToken }`
  * when ready. `measureStart` / `measureStop` bracket a sync: peak RSS (sampled every 250 ms, plus
  * the process's lifetime maxRSS) and event-loop delay percentiles from monitorEventLoopDelay.
+ * BENCH_RSS_TRACE=1 prints the RSS every second on stderr (where in a sync the peak falls).
  * argv: <sqlite|postgres>
  */
 import { randomBytes } from 'node:crypto';
@@ -31,6 +32,7 @@ let peakRss = 0;
 // 250 ms: reading RSS costs a syscall (at 50 ms it was ~2% of the profile); maxRSS catches the spikes between
 const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage.rss()); }, 250);
 sampler.unref();
+if (process.env.BENCH_RSS_TRACE) setInterval(() => process.stderr.write(`rss ${Math.round(process.memoryUsage.rss() / MiB)}\n`), 1000).unref();
 
 serveParent(
   { url: service.url, adminToken },

@@ -13,7 +13,7 @@ import { rowsOf, type Cell } from '../store/bulk-insert.js';
 import { newId } from '../lib/ids.js';
 import { grantSourceKey } from '../domain/roles.js';
 import type { Plan, MappedValues, MemberListChange } from './plan.js';
-import type { LogEntry } from './plan-events.js';
+import type { RunLog } from './plan-events.js';
 
 export interface ApplyContext {
   tenantId: string;
@@ -48,7 +48,7 @@ const userColumns = (v: MappedValues) => ({
   display_name: v.displayName, attributes: JSON.stringify(v.attributes),
 });
 
-export async function applyPlan(store: ApplyStore, plan: Plan, log: LogEntry[], ctx: ApplyContext): Promise<number> {
+export async function applyPlan(store: ApplyStore, plan: Plan, log: RunLog, ctx: ApplyContext): Promise<number> {
   const { tenantId, directoryId, now } = ctx;
   const { insertRows } = store;
   return store.db.transaction().execute(async (tx) => {
@@ -172,9 +172,9 @@ export async function applyPlan(store: ApplyStore, plan: Plan, log: LogEntry[], 
 }
 
 /** Writes log entries (numbered from `firstSeq`) in `conn`'s transaction, or in one of its own. Returns the next number. */
-export async function writeLog(store: ApplyStore, conn: Kysely<Database>, tenantId: string, runId: string, log: LogEntry[], now: string, firstSeq = 1) {
+export async function writeLog(store: ApplyStore, conn: Kysely<Database>, tenantId: string, runId: string, log: RunLog, now: string, firstSeq = 1): Promise<number> {
   const write = (tx: Kysely<Database>) => store.insertRows(tx, 'sync_events', ['tenant_id', 'run_id', 'seq', 'kind', 'subject', 'message', 'details', 'created_at'],
     () => rowsOf(log, (e, i) => [tenantId, runId, firstSeq + i, e.kind, e.subject, e.message, e.details ? JSON.stringify(e.details) : null, now]));
-  await (conn.isTransaction ? write(conn) : conn.transaction().execute(write));
-  return firstSeq + log.length;
+  const written = await (conn.isTransaction ? write(conn) : conn.transaction().execute(write));
+  return firstSeq + written;
 }

@@ -223,12 +223,13 @@ function planGroups(input: PlannerInput): GroupChange[] {
  */
 function planMemberships(next: Memberships, current: Memberships): MemberListChange[] {
   const changes: MemberListChange[] = [];
-  const diff = (groupExternalId: string, memberType: 'user' | 'group', after: readonly string[], before: readonly string[]) => {
+  const diff = (groupExternalId: string, memberType: 'user' | 'group', after: string[], before: readonly string[]) => {
     // the same list (an incremental run's untouched groups share the mirror's arrays): no change
     if (after === before || (!after.length && !before.length)) return;
     const listed = new Set(after); // an id listed twice is added once
     let added: string[];
-    if (!before.length) added = listed.size === after.length ? [...after] : [...listed];
+    // a new list is added as it was read (no copy: lists are not changed once read; a first sync's 1M ids are held once)
+    if (!before.length) added = listed.size === after.length ? after : [...listed];
     else {
       const had = new Set(before);
       added = [];

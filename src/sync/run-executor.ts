@@ -26,7 +26,7 @@ import { lastRunErrors, storedGroupSizes, loadFocusedCurrent, readFocused } from
 import { planFingerprint } from './plan-fingerprint.js';
 import { plan as makePlan, type PlannedUser, type PlannerInput } from './planner.js';
 import { checkSafeguards } from './safeguards.js';
-import { planEvents, type LogEntry } from './plan-events.js';
+import { planEvents, runLog, type LogEntry } from './plan-events.js';
 import { applyPlan, writeLog } from './applier.js';
 import type { Plan } from './plan.js';
 import { planGuard } from './plan-guard.js';
@@ -216,26 +216,24 @@ export function createRunExecutor(deps: RunExecutorDeps) {
     for (const g of current.groups) if (!names.has(g.externalId)) names.set(g.externalId, g.name);
     const userLabels = new Map(current.users.map((u) => [u.id, u.values.email ?? u.values.displayName ?? u.externalId ?? u.id]));
     const orgNames = await orgNameLookup(run.tenant_id);
-    const log: LogEntry[] = planEvents(plan, {
-      groupName: (ext) => names.get(ext) ?? ext,
-      userLabel: (id) => userLabels.get(id),
-      organizationName: (id) => orgNames.get(id) ?? id,
-    });
-    for (const note of notes) log.push({ kind: 'info', subject: directory.name, message: note });
+    const events = { groupName: (ext: string) => names.get(ext) ?? ext, userLabel: (id: string) => userLabels.get(id), organizationName: (id: string) => orgNames.get(id) ?? id };
+    const notesLog: LogEntry[] = notes.map((note) => ({ kind: 'info', subject: directory.name, message: note }));
     if (confirmed?.requests) {
       const { usersChecked: u, groupsChecked: g, groupsRelisted: m } = confirmed;
-      log.push({ kind: 'info', subject: directory.name, message: `Removals confirmed with the directory before applying: ${u} users and ${g} groups read one by one, ${m} groups listed again (${confirmed.requests} requests).`, details: { ...confirmed } });
+      notesLog.push({ kind: 'info', subject: directory.name, message: `Removals confirmed with the directory before applying: ${u} users and ${g} groups read one by one, ${m} groups listed again (${confirmed.requests} requests).`, details: { ...confirmed } });
     }
     // a mapped field that records lack is not an error (the value stays empty), but a path that
     // nobody has is usually a typo: one warning per path per run, with a sample of the records
     for (const [path, m] of missing) {
       const everyone = m.count === mapped.length;
-      log.push({
+      notesLog.push({
         kind: 'warning', subject: path,
         message: everyone ? `No user has ${path}: check the attribute mapping for a typo.` : `${m.count} of ${mapped.length} users have no ${path}; the mapped value is left empty.`,
         details: { path, count: m.count, sample: m.sample },
       });
     }
+    // the plan's entries are made as they are written, not held (100k on a first sync)
+    const log = runLog(() => planEvents(plan, events), notesLog);
     // where the time goes, kept on the run (the benchmark and operators read it)
     const timings = { readMs: Math.round(tRead - t0), loadMs: Math.round(tLoad - tRead), planMs: Math.round(tPlan - tLoad), confirmMs: Math.round(tConfirm - tPlan), logMs: Math.round(performance.now() - tConfirm) };
     return { plan, counts: { ...counts, usersRead: safeguardCounts.usersRead, ...timings } as RunCounts & { usersRead: number }, trips, log, mode, cursor, fingerprint };
@@ -314,14 +312,14 @@ export function createRunExecutor(deps: RunExecutorDeps) {
       const now = new Date().toISOString();
 
       if (run.dry_run === 1) {
-        const log = [...built.log, ...built.trips.map((t) => ({ kind: 'safeguard', subject: directory.name, message: `A real sync would be blocked: ${t.message}`, details: { code: t.code, hint: t.hint } }))];
+        const log = runLog(built.log, built.trips.map((t) => ({ kind: 'safeguard', subject: directory.name, message: `A real sync would be blocked: ${t.message}`, details: { code: t.code, hint: t.hint } })));
         await writeLog(store, db, run.tenant_id, run.id, log, now);
         await finish(run, 'succeeded', counts, { mode: built.mode });
       } else if (built.trips.length) {
         const t = built.trips[0]!;
-        const log = [...built.trips.map((x) => ({ kind: 'safeguard', subject: directory.name, message: x.message, details: { code: x.code, hint: x.hint } })), ...built.log];
-        await writeLog(store, db, run.tenant_id, run.id, log, now);
-        await finish(run, 'blocked', counts, { error: { code: t.code, message: t.message, hint: t.hint }, mode: built.mode, blockedPlan: JSON.stringify({ plan: built.plan, eventCount: log.length, mode: built.mode, deltaCursor: built.cursor, fingerprint: built.fingerprint }) });
+        const log = runLog(built.trips.map((x) => ({ kind: 'safeguard', subject: directory.name, message: x.message, details: { code: x.code, hint: x.hint } })), built.log);
+        const eventCount = (await writeLog(store, db, run.tenant_id, run.id, log, now)) - 1;
+        await finish(run, 'blocked', counts, { error: { code: t.code, message: t.message, hint: t.hint }, mode: built.mode, blockedPlan: JSON.stringify({ plan: built.plan, eventCount, mode: built.mode, deltaCursor: built.cursor, fingerprint: built.fingerprint }) });
       } else {
         const tApply = performance.now();
         await applyPlan(store, built.plan, built.log, {
@@ -364,14 +362,17 @@ export function createRunExecutor(deps: RunExecutorDeps) {
     const plan = planGuard.parse(stored.plan) as Plan;
     const names = new Map<string, string>();
     const orgNames = await orgNameLookup(run.tenant_id);
-    const log = planEvents(plan, { groupName: (ext) => names.get(ext) ?? ext, userLabel: () => undefined, organizationName: (id) => orgNames.get(id) ?? id })
-      .map((e) => ({ ...e, details: { ...e.details, approved: true } }));
+    const approved = function* () {
+      for (const e of planEvents(plan, { groupName: (ext) => names.get(ext) ?? ext, userLabel: () => undefined, organizationName: (id) => orgNames.get(id) ?? id })) {
+        yield { ...e, details: { ...e.details, approved: true } };
+      }
+    };
     let counts = { ...emptyCounts(), ...(JSON.parse(run.counts) as Partial<RunCounts>) };
     await applyPlan(store, plan, [], {
       tenantId: run.tenant_id, directoryId: run.directory_id, runId: run.id, now: new Date().toISOString(),
       finalize: async (tx, rowsWritten) => {
         counts = { ...counts, rowsWritten };
-        await writeLog(store, tx, run.tenant_id, run.id, [{ kind: 'approved', subject: run.id, message: 'An admin approved the run; its plan was applied.' }, ...log], new Date().toISOString(), stored.eventCount + 1);
+        await writeLog(store, tx, run.tenant_id, run.id, runLog([{ kind: 'approved', subject: run.id, message: 'An admin approved the run; its plan was applied.' }], approved), new Date().toISOString(), stored.eventCount + 1);
         await finish({ ...run, status: 'running' }, 'succeeded', counts, { tx, mode: stored.mode ?? 'full', deltaCursor: stored.deltaCursor ?? null, fingerprint: stored.fingerprint ?? null });
       },
     });

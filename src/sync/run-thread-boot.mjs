@@ -1,10 +1,10 @@
-// The sync thread's entry (run-thread.ts starts it): tsx's `--import` loader registers itself only
-// on the main thread, so the thread registers tsx's hooks itself, as bin/accessiq.mjs does, then
-// loads the TypeScript entry. Works whether the service runs under tsx, bin/accessiq.mjs or Vitest.
+// The sync thread's entry (run-thread.ts starts it with the entry module's URL). Compiled (the
+// service as `npm start` runs it) the entry is plain JavaScript. From source (Vitest, `npm run
+// dev`, the CLI through tsx) it is TypeScript: tsx's `--import` loader registers itself only on the
+// main thread, so the thread registers tsx's hooks itself first.
 import { workerData } from 'node:worker_threads';
-import { register } from 'tsx/esm/api';
 
-register();
+if (workerData.entry.endsWith('.ts')) (await import('tsx/esm/api')).register();
 // tests only: hooks that must live beside the thread's own database connection (fault suite)
-for (const url of workerData?.preload ?? []) await import(url);
-await import('./run-thread-entry.ts');
+for (const url of workerData.preload ?? []) await import(url);
+await import(workerData.entry);

@@ -11,6 +11,8 @@
  * on the main thread, after the thread reports the run done. ACCESSIQ_SYNC_THREAD=0 runs syncs in
  * the service's own thread instead (app-context.ts).
  */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { Level, Logger } from 'pino';
@@ -72,6 +74,9 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
+/** The thread's module, in this module's own form (.js compiled, .ts from source). */
+const THREAD_ENTRY = new URL(`./run-thread-entry${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url).href;
+
 const LEVELS = new Set<string>(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
 
 /**
@@ -99,9 +104,9 @@ export function createRunThread(o: RunThreadOptions) {
       ...(o.preload?.length ? { preload: o.preload } : {}),
     };
     setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
-    // run-thread-boot.mjs registers tsx's loader in the thread, then loads run-thread-entry.ts
+    // run-thread-boot.mjs loads the entry beside this module: compiled JavaScript, or TypeScript through tsx
     const w = new Worker(new URL('./run-thread-boot.mjs', import.meta.url), {
-      workerData: data, name: 'accessiq-sync',
+      workerData: { ...data, entry: THREAD_ENTRY }, name: 'accessiq-sync',
       resourceLimits: { maxOldGenerationSizeMb: o.maxHeapMb ?? Math.floor(getHeapStatistics().heap_size_limit / 1024 / 1024) },
     });
     let crash: Error | null = null;

@@ -130,9 +130,14 @@ for (const engine of ENGINES) {
       expect(run.status, JSON.stringify(run.error)).toBe('blocked');
       expect(run.error.code).toBe('membership_removal_threshold');
       expect(run.error.message).toContain('16 of 30 members');
+      const blockedLog = await svc.api.all<Json>(`/api/v1/sync-runs/${run.id}/log`);
       const approved = await svc.api.post(`/api/v1/sync-runs/${run.id}/approve`);
       expect(approved.status, JSON.stringify(approved.body)).toBe(200);
       expect(approved.body.counts).toMatchObject({ membershipsRemoved: 16 });
+      // the approval's entries follow the blocked run's, numbered on without a gap
+      const log = await svc.api.all<Json>(`/api/v1/sync-runs/${run.id}/log`);
+      expect(log.map((e) => e.seq).sort((a, b) => Number(a) - Number(b))).toEqual(log.map((_, i) => i + 1));
+      expect(log.find((e) => e.kind === 'approved')?.seq).toBe(blockedLog.length + 1);
       // the approved run moved the delta cursor: the next round is empty
       expect((await incremental()).counts.rowsWritten).toBe(0);
       await expectInStep();

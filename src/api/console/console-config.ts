@@ -1,4 +1,5 @@
 /** The console's settings, read from the environment once at start (next to config.ts's). */
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,7 +13,12 @@ export interface ConsoleOptions {
   sessionTtlMs: number;
 }
 
-export const defaultConsoleDir = () => path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../dist/web');
+/** dist/web of the project this module belongs to (run from src/ or compiled into dist/server/). */
+export function defaultConsoleDir(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return path.join(dir, 'dist/web');
+}
 
 export function loadConsoleConfig(env: NodeJS.ProcessEnv = process.env): ConsoleOptions {
   const hours = Number(env.ACCESSIQ_SESSION_HOURS ?? 12);

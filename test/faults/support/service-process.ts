@@ -1,6 +1,7 @@
 /**
- * The real service as a child process (`node --import tsx src/cli/main.ts serve`), so the fault
- * suite can SIGKILL it mid-apply. PORT=0: the URL is read from its "listening on" line.
+ * The real service as a child process (`node --import tsx src/cli/main.ts serve`, or compiled as
+ * `npm start` runs it: `node dist/server/src/cli/main.js serve`), so the fault suite can SIGKILL it
+ * mid-apply. PORT=0: the URL is read from its "listening on" line.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -17,8 +18,9 @@ export interface ServiceProcess {
   kill(): Promise<void>;
 }
 
-export async function spawnService(env: Record<string, string>, timeoutMs = 90_000): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
+export async function spawnService(env: Record<string, string>, timeoutMs = 90_000, form: 'source' | 'compiled' = 'source'): Promise<ServiceProcess> {
+  const args = form === 'compiled' ? ['dist/server/src/cli/main.js', 'serve'] : ['--import', 'tsx', 'src/cli/main.ts', 'serve'];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
