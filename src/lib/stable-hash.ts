@@ -29,6 +29,22 @@ export function contentHash(value: unknown, volatileKeys: ReadonlySet<string> = 
   return createHash('sha1').update(stableStringify(value, volatileKeys)).digest('base64url');
 }
 
+/**
+ * The content hash of a record wrapped with a few fields of its own: exactly
+ * `contentHash({ ...fields, raw: withoutVolatile(raw) })`, so stored hashes do not change, but
+ * without copying the record and deleting its volatile keys (which left V8 a slow dictionary-mode
+ * object per Okta user to walk).
+ */
+export function recordHash(fields: Record<string, unknown>, raw: Record<string, unknown>): string {
+  let out = '{';
+  for (const k of [...Object.keys(fields), 'raw'].sort()) {
+    const v = k === 'raw' ? raw : fields[k];
+    if (v === undefined || VOLATILE_KEYS.has(k)) continue;
+    out += (out.length > 1 ? ',' : '') + JSON.stringify(k) + ':' + (k === 'raw' ? stableStringify(raw, VOLATILE_KEYS) : stableStringify(v));
+  }
+  return createHash('sha1').update(out + '}').digest('base64url');
+}
+
 export const VOLATILE_KEYS: ReadonlySet<string> = new Set(['lastLogin', 'lastLoginTime', 'signInActivity', 'etag', '@odata.etag', '_links', 'lastUpdated', 'lastMembershipUpdated', 'passwordChanged', 'lastPasswordChangeDateTime']);
 
 /** A provider's record without its volatile top-level fields (the same object when it has none). */

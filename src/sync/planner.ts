@@ -226,6 +226,7 @@ function planMemberships(next: Memberships, current: Memberships): MemberListCha
   const diff = (groupExternalId: string, memberType: 'user' | 'group', after: string[], before: readonly string[]) => {
     // the same list (an incremental run's untouched groups share the mirror's arrays): no change
     if (after === before || (!after.length && !before.length)) return;
+    if (after.length === before.length && sameMembers(after, before)) return; // a resync's usual case, in any order
     const listed = new Set(after); // an id listed twice is added once
     let added: string[];
     // a new list is added as it was read (no copy: lists are not changed once read; a first sync's 1M ids are held once)
@@ -250,6 +251,17 @@ function planMemberships(next: Memberships, current: Memberships): MemberListCha
     diff(g, 'group', [], c.groups);
   }
   return changes;
+}
+
+/**
+ * Whether two lists of the same length hold the same ids, each once, in any order: one set of the
+ * stored list, checked off by the read's (half the work of building a set of each).
+ */
+function sameMembers(after: readonly string[], before: readonly string[]): boolean {
+  const had = new Set(before);
+  if (had.size !== before.length) return false;
+  for (const id of after) if (!had.delete(id)) return false;
+  return true;
 }
 
 const grantKey = (ext: string, g: GrantTarget) => `${ext}\u0000${g.organizationId}\u0000${g.roleKey}\u0000${g.source}\u0000${g.mappingId ?? ''}`;

@@ -4,7 +4,7 @@
  */
 import type { DirectoryConnector, SourceGroup, SourceUser } from '../providers/types.js';
 import { ProviderError } from '../providers/provider-error.js';
-import { contentHash, withoutVolatile } from '../lib/stable-hash.js';
+import { recordHash } from '../lib/stable-hash.js';
 import type { GroupMembers, MirrorUser } from './plan.js';
 import { countMemberships, createInterner } from './memberships.js';
 
@@ -92,9 +92,9 @@ export async function readDirectory(
 
 /** Volatile fields of the provider's record (logins, etags, links) are left out of the hash: a login is not a change. */
 export function toSnapshotGroup(g: SourceGroup): SourceGroup & { hash: string } {
-  return { ...g, hash: contentHash({ name: g.name, description: g.description ?? null, raw: withoutVolatile(g.raw) }) };
+  return { ...g, hash: recordHash({ name: g.name, description: g.description ?? null }, g.raw) };
 }
 
 export function toMirrorUser(u: SourceUser): MirrorUser {
-  return { externalId: u.externalId, enabled: u.enabled, orgUnitPath: u.orgUnitPath ?? null, raw: u.raw, hash: contentHash({ raw: withoutVolatile(u.raw), enabled: u.enabled, ou: u.orgUnitPath ?? null }) };
+  return { externalId: u.externalId, enabled: u.enabled, orgUnitPath: u.orgUnitPath ?? null, raw: u.raw, hash: recordHash({ enabled: u.enabled, ou: u.orgUnitPath ?? null }, u.raw) };
 }

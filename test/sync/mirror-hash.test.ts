@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { stableStringify } from '../../src/lib/stable-hash.js';
+import { VOLATILE_KEYS, contentHash, recordHash, stableStringify, withoutVolatile } from '../../src/lib/stable-hash.js';
 import { toMirrorUser, toSnapshotGroup } from '../../src/sync/read-directory.js';
 
 /** The straightforward definition stableStringify must agree with. */
@@ -28,6 +28,17 @@ describe('stableStringify', () => {
 
   it('skips the given keys of the outermost object only', () => {
     expect(stableStringify({ etag: 1, a: { etag: 2 } }, new Set(['etag']))).toBe('{"a":{"etag":2}}');
+  });
+});
+
+describe('recordHash', () => {
+  it('is the content hash of the wrapped record without its volatile fields (stored hashes unchanged)', () => {
+    const key = fc.oneof(fc.constantFrom(...VOLATILE_KEYS, 'id', 'profile', 'raw', 'enabled'), fc.string({ maxLength: 6 }));
+    const record = fc.dictionary(key, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 8 });
+    const fields = fc.record({ enabled: fc.boolean(), ou: fc.option(fc.string()), name: fc.option(fc.string(), { nil: undefined }), description: fc.option(fc.string()) }, { requiredKeys: [] });
+    fc.assert(fc.property(fields, record, (f, raw) => {
+      expect(recordHash(f, raw)).toBe(contentHash({ ...f, raw: withoutVolatile(raw) }));
+    }), { numRuns: 500 });
   });
 });
 

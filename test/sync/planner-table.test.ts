@@ -432,6 +432,18 @@ describe('planner: groups, memberships, mirror', () => {
     expect(p.memberships).toEqual([]);
   });
 
+  it('sees a changed list of the same length, even when the read lists an id twice', () => {
+    const p = plan({
+      ...input({}),
+      memberships: new Map([['g1', { users: ['a', 'a', 'b'], groups: [] }], ['g2', { users: ['x', 'y'], groups: [] }]]),
+      current: { ...input({}).current, memberships: new Map([['g1', { users: ['a', 'b', 'c'], groups: [] }], ['g2', { users: ['y', 'z'], groups: [] }]]) },
+    });
+    expect(p.memberships).toEqual([
+      { groupExternalId: 'g1', memberType: 'user', added: [], removed: ['c'] },
+      { groupExternalId: 'g2', memberType: 'user', added: ['x'], removed: ['z'] },
+    ]);
+  });
+
   it('adds an id listed twice in a group once, and removes the members of a group no longer read', () => {
     const p = plan({
       ...input({}),
