@@ -19,6 +19,7 @@ import { deltaGroupGuard, deltaUserGuard, directoryObjectGuard, graphGroupGuard,
 import type { GraphGroup, GraphUser } from './wire.js';
 import { decodeDeltaCursor, encodeDeltaCursor } from './delta-cursor.js';
 import { entraKnownSourcePaths } from './defaults.js';
+import { checked } from '../checked.js';
 
 /** Every user field the default mapping and the picker need; Graph omits most unless selected. */
 const USER_FIELDS = entraKnownSourcePaths;
@@ -198,7 +199,7 @@ async function groupChanges(client: EntraClient, deltaLink: string) {
 }
 
 function record<S extends z.ZodType>(guard: S, body: unknown, what: string): z.infer<S> {
-  const r = guard.safeParse(body);
+  const r = checked(guard, body);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
   throw new ProviderError('invalid_response', `Microsoft Graph sent a ${what} that does not match its API (${issue ? `${issue.path.join('.') || '(body)'}: ${issue.message}` : 'unexpected shape'}).`);

@@ -8,6 +8,7 @@ import { ProviderError } from '../provider-error.js';
 import { redact } from '../http/http-client.js';
 import type { EntraClient } from './client.js';
 import { graphPageGuard } from './wire.js';
+import { checked } from '../checked.js';
 
 export interface GraphPage<T> {
   value: T[];
@@ -29,7 +30,7 @@ export async function* graphPages<T extends z.ZodType>(client: EntraClient, firs
       throw new ProviderError('invalid_response', `Microsoft Graph's paging links loop while listing ${what}; the read was stopped to avoid an endless sync.`, { url: redact(url) });
     seen.add(url);
     const body = await client.getJson(url);
-    const parsed = guard.safeParse(body);
+    const parsed = checked(guard, body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new ProviderError('invalid_response', `Microsoft Graph sent an unexpected page while listing ${what}: ${issue?.path.join('.') || '(body)'}: ${issue?.message ?? 'invalid'}.`, { url: redact(url) });

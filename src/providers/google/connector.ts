@@ -17,6 +17,7 @@ import { createGoogleClient, type GoogleClient } from './client.js';
 import type { GoogleCredentials } from './credentials.js';
 import { googleGroupGuard, googleUserGuard, groupsPageGuard, membersPageGuard, orgUnitsGuard, usersPageGuard, type GoogleGroup, type GoogleMember, type GoogleUser } from './wire.js';
 import type { z } from 'zod';
+import { checked } from '../checked.js';
 
 export const googleCapabilities: ConnectorCapabilities = {
   // Google has no delta token: users.watch / members.watch push to a public HTTPS webhook, which a
@@ -161,7 +162,7 @@ function fresh<T extends { id: string }>(records: T[], seen: Set<string>): T[] {
 }
 
 function parse<S extends z.ZodType>(guard: S, body: unknown, what: string): z.infer<S> {
-  const r = guard.safeParse(body);
+  const r = checked(guard, body);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
   const where = issue ? `${issue.path.join('.') || '(body)'}: ${issue.message}` : 'unexpected shape';

@@ -13,6 +13,7 @@ import { oktaApiError, type OktaAuthKind } from './errors.js';
 import { nextLinkOf } from './link-header.js';
 import { bucketOf, oktaRateSignal, resetJitterMs } from './rate-pacer.js';
 import { createServiceAppTokenSource } from './service-app-token.js';
+import { checked } from '../checked.js';
 
 export interface OktaClient {
   readonly orgUrl: string;
@@ -66,7 +67,7 @@ export function createOktaClient(creds: OktaCredentials, ctx: ConnectorContext =
   async function fetchPage<T>(url: string, item: z.ZodType<T>, what: string): Promise<{ items: T[]; next: string | null }> {
     // a cut, empty or non-JSON body is asked for again by the shared client
     const { body, res } = await http.getJson(url);
-    const parsed = pageGuard(item).safeParse(body);
+    const parsed = checked(pageGuard(item), body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue && issue.path.length ? ` at ${issue.path.length > 1 ? `record ${String(issue.path[0])}, ${issue.path.slice(1).join('.')}` : `record ${String(issue.path[0])}`}` : '';
@@ -127,7 +128,7 @@ export function createOktaClient(creds: OktaCredentials, ctx: ConnectorContext =
     },
     async record(url, item, what) {
       const { body, res } = await http.getJson(url);
-      const parsed = item.safeParse(body);
+      const parsed = checked(item, body);
       if (!parsed.success)
         throw new ProviderError('invalid_response', `Okta sent ${what} that does not match its API: ${parsed.error.issues[0]?.message ?? 'invalid'}.`, { status: res.status, url: redact(url) });
       return parsed.data;
