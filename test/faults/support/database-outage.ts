@@ -57,7 +57,8 @@ async function arrangePostgresOutage(svc: TestService): Promise<Outage> {
   const lockerPid = (await locker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
   let stop = false;
   const happened = (async () => {
-    const deadline = Date.now() + 30_000;
+    // long enough for a read slowed by a loaded machine (1 s request timeouts, retries) to reach the apply
+    const deadline = Date.now() + 45_000;
     while (!stop && Date.now() < deadline) {
       // a service session blocked by our lock: only the apply transaction writes users
       const waiting = await locker.query<{ pid: number; query: string }>(

@@ -99,7 +99,7 @@ export function defineFaultSuite(adapter: ProviderAdapter) {
         const again = await rig.syncA();
         expect(again.status, JSON.stringify(again.error)).toBe('succeeded');
         expect(await rig.diffWithCleanSync()).toEqual({});
-      });
+      }, 120_000);
 
       // A PostgreSQL restart or failover drops the pool's idle connections; pg then emits 'error'
       // events, which must be handled (an unhandled one is an uncaught exception: `accessiq serve`
