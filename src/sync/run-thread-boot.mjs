@@ -1,6 +1,6 @@
 // The sync thread's entry (run-thread.ts starts it with the entry module's URL). Compiled (the
 // service as `npm start` runs it) the entry is plain JavaScript. From source (Vitest, `npm run
-// dev`, the CLI through tsx) it is TypeScript: tsx's `--import` loader registers itself only on the
+// cli`, bin/accessiq.mjs) it is TypeScript: tsx's `--import` loader registers itself only on the
 // main thread, so the thread registers tsx's hooks itself first.
 import { workerData } from 'node:worker_threads';
 
