@@ -26,8 +26,10 @@ export function stableStringify(value: unknown, skip?: ReadonlySet<string>): str
 
 /** A content hash of a record minus fields that change without meaning (logins, etags, links). */
 export function contentHash(value: unknown, volatileKeys: ReadonlySet<string> = VOLATILE_KEYS): string {
-  return createHash('sha1').update(stableStringify(value, volatileKeys)).digest('base64url');
+  return digest(stableStringify(value, volatileKeys));
 }
+
+const digest = (text: string) => createHash('sha1').update(text).digest('base64url');
 
 /**
  * The content hash of a record wrapped with a few fields of its own: exactly
@@ -42,7 +44,7 @@ export function recordHash(fields: Record<string, unknown>, raw: Record<string, 
     if (v === undefined || VOLATILE_KEYS.has(k)) continue;
     out += (out.length > 1 ? ',' : '') + JSON.stringify(k) + ':' + (k === 'raw' ? stableStringify(raw, VOLATILE_KEYS) : stableStringify(v));
   }
-  return createHash('sha1').update(out + '}').digest('base64url');
+  return digest(out + '}');
 }
 
 export const VOLATILE_KEYS: ReadonlySet<string> = new Set(['lastLogin', 'lastLoginTime', 'signInActivity', 'etag', '@odata.etag', '_links', 'lastUpdated', 'lastMembershipUpdated', 'passwordChanged', 'lastPasswordChangeDateTime']);
