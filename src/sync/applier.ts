@@ -48,6 +48,7 @@ const userColumns = (v: MappedValues) => ({
   display_name: v.displayName, attributes: JSON.stringify(v.attributes),
 });
 
+/** Writes `plan` (and `log`) in one transaction. The plan is spent: its mirror records are dropped once written. */
 export async function applyPlan(store: ApplyStore, plan: Plan, log: RunLog, ctx: ApplyContext): Promise<number> {
   const { tenantId, directoryId, now } = ctx;
   const { insertRows } = store;
@@ -74,6 +75,9 @@ export async function applyPlan(store: ApplyStore, plan: Plan, log: RunLog, ctx:
       await tx.deleteFrom('directory_users').where('directory_id', '=', directoryId).where('external_id', 'in', batch).execute();
       rows += batch.length;
     }
+    // the written records are let go: a first sync's 100k provider records (~100 MiB) need not
+    // stay live through the rest of the apply (nothing reads them after this)
+    plan.mirror.upserts = [];
 
     // groups
     const creates = plan.groups.filter((g) => g.kind === 'create');

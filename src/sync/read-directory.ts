@@ -92,7 +92,9 @@ export async function readDirectory(
 
 /** Volatile fields of the provider's record (logins, etags, links) are left out of the hash: a login is not a change. */
 export function toSnapshotGroup(g: SourceGroup): SourceGroup & { hash: string } {
-  return { ...g, hash: recordHash({ name: g.name, description: g.description ?? null }, g.raw) };
+  // a literal, not a spread copy (V8 gives spread copies a large backing store)
+  const hash = recordHash({ name: g.name, description: g.description ?? null }, g.raw);
+  return g.description === undefined ? { externalId: g.externalId, name: g.name, raw: g.raw, hash } : { externalId: g.externalId, name: g.name, description: g.description, raw: g.raw, hash };
 }
 
 export function toMirrorUser(u: SourceUser): MirrorUser {
