@@ -17,7 +17,7 @@ const scheduleShape = {
   timeZone: z.string().max(64).optional(),
   /** "HH:MM" for daily syncs. */
   timeOfDay: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM, 24-hour clock').optional(),
-  /** Directories with a delta API: how often a full read still runs (hours). */
+  /** How often a full read still runs, where the provider has deltas, and the whole directory is planned at least (hours). */
   fullSyncEveryHours: z.number().int().min(1).max(24 * 30),
 };
 export const scheduleGuard = z.object({

@@ -15,6 +15,7 @@ import * as m002 from './migrations/002-console.js';
 import * as m003 from './migrations/003-audit.js';
 import * as m004 from './migrations/004-plan-fingerprint.js';
 import * as m005 from './migrations/005-memberships-without-fk.js';
+import * as m006 from './migrations/006-whole-plan.js';
 
 export interface Store {
   db: Kysely<Database>;
@@ -45,7 +46,7 @@ export interface Store {
   close(): Promise<void>;
 }
 
-const migrations: Record<string, Migration> = { '001-initial': m001, '002-console': m002, '003-audit': m003, '004-plan-fingerprint': m004, '005-memberships-without-fk': m005 };
+const migrations: Record<string, Migration> = { '001-initial': m001, '002-console': m002, '003-audit': m003, '004-plan-fingerprint': m004, '005-memberships-without-fk': m005, '006-whole-plan': m006 };
 
 export interface StoreOptions {
   /** PostgreSQL URL; when absent, SQLite at `${dataDir}/accessiq.db` (or `sqlitePath`). */

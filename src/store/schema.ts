@@ -81,6 +81,8 @@ export interface DirectoryTable {
   consecutive_failures: number;
   /** Hash of the settings the directory's state was last planned under (migration 004). */
   plan_fingerprint: string | null;
+  /** When the whole directory was last planned and applied (migration 006); null: never, or forgotten. */
+  last_whole_plan_at: string | null;
   created_at: string;
   updated_at: string;
 }

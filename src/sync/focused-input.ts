@@ -48,6 +48,11 @@ export interface FocusedRead {
   mirrorHashes: Map<string, string>;
   /** Names of the groups the plan may mention, for the run log. */
   groupNames: Map<string, string>;
+  /**
+   * A focused full read (sync/focused-full-read.ts) also read every other record, all in step: its
+   * counts cover them (unchanged users in scope, groups processed), as a whole plan's would.
+   */
+  inStep?: { users: readonly MirrorUser[]; groupsRead: number };
 }
 
 export async function readFocused(

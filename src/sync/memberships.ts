@@ -77,3 +77,14 @@ export function countMemberships(memberships: Memberships): number {
   for (const m of memberships.values()) n += m.users.length + m.groups.length;
   return n;
 }
+
+/**
+ * Whether two lists of the same length hold the same ids, each once, in any order: one set of the
+ * stored list, checked off by the read's (half the work of building a set of each).
+ */
+export function sameMembers(after: readonly string[], before: readonly string[]): boolean {
+  const had = new Set(before);
+  if (had.size !== before.length) return false;
+  for (const id of after) if (!had.delete(id)) return false;
+  return true;
+}

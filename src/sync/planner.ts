@@ -3,6 +3,7 @@
  * plan. No I/O, no clock, no randomness: the same input always gives the same plan, and planning
  * again after applying a plan gives an empty one (tested by property in test/sync/planner*.test.ts).
  */
+import { sameMembers } from './memberships.js';
 import type {
   DeactivationReason, GrantChange, GrantTarget, GroupChange, MappedValues, MemberListChange, Memberships,
   MirrorUser, Plan, RecordError, UserChange,
@@ -253,16 +254,6 @@ function planMemberships(next: Memberships, current: Memberships): MemberListCha
   return changes;
 }
 
-/**
- * Whether two lists of the same length hold the same ids, each once, in any order: one set of the
- * stored list, checked off by the read's (half the work of building a set of each).
- */
-function sameMembers(after: readonly string[], before: readonly string[]): boolean {
-  const had = new Set(before);
-  if (had.size !== before.length) return false;
-  for (const id of after) if (!had.delete(id)) return false;
-  return true;
-}
 
 const grantKey = (ext: string, g: GrantTarget) => `${ext}\u0000${g.organizationId}\u0000${g.roleKey}\u0000${g.source}\u0000${g.mappingId ?? ''}`;
 

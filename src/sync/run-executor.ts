@@ -23,6 +23,7 @@ import { createGroupGraph, createScope } from './scope.js';
 import { mapUsers, type MissingFields } from './map-users.js';
 import { loadCurrentState } from './current-state.js';
 import { lastRunErrors, storedGroupSizes, loadFocusedCurrent, readFocused } from './focused-input.js';
+import { focusFullRead, loadStoredMirror, readsVolatileFields } from './focused-full-read.js';
 import { planFingerprint } from './plan-fingerprint.js';
 import { plan as makePlan, type PlannedUser, type PlannerInput } from './planner.js';
 import { checkSafeguards } from './safeguards.js';
@@ -88,7 +89,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
   const { store, secretBox, logger } = deps;
   const db = store.db;
 
-  async function finish(run: SyncRunRow, status: 'succeeded' | 'failed' | 'blocked', counts: RunCounts, extra: { error?: { code: string; message: string; hint?: string } | null; blockedPlan?: string | null; tx?: Kysely<Database>; mode?: 'full' | 'incremental'; deltaCursor?: string | null; fingerprint?: string | null } = {}) {
+  async function finish(run: SyncRunRow, status: 'succeeded' | 'failed' | 'blocked', counts: RunCounts, extra: { error?: { code: string; message: string; hint?: string } | null; blockedPlan?: string | null; tx?: Kysely<Database>; mode?: 'full' | 'incremental'; deltaCursor?: string | null; fingerprint?: string | null; wholePlan?: boolean } = {}) {
     const now = new Date().toISOString();
     const conn = extra.tx ?? db;
     const updated = await conn.updateTable('sync_runs').set({
@@ -108,12 +109,17 @@ export function createRunExecutor(deps: RunExecutorDeps) {
         ...(status === 'succeeded' && extra.deltaCursor ? { delta_cursor: extra.deltaCursor } : {}),
         // what the state is now planned under; an applied run of unknown settings forgets it
         ...(status === 'succeeded' ? { plan_fingerprint: extra.fingerprint ?? null } : {}),
+        // a whole plan applied: full reads may plan only what differs until fullSyncEveryHours pass
+        ...(status === 'succeeded' && extra.wholePlan ? { last_whole_plan_at: now } : {}),
       }).where('id', '=', run.directory_id).execute();
     }
   }
 
-  /** Builds the plan for a directory from a complete read (or a complete delta round). */
-  async function buildPlan(run: SyncRunRow, directory: DirectoryRecord, signal: AbortSignal, storedFingerprint: string | null) {
+  /**
+   * Builds the plan for a directory from a complete read (or a complete delta round). `planned`:
+   * the settings the directory was last planned under (fingerprint) and when it was last planned whole.
+   */
+  async function buildPlan(run: SyncRunRow, directory: DirectoryRecord, signal: AbortSignal, planned: { fingerprint: string | null; wholeAt: string | null }) {
     const provider = findProvider(directory.provider);
     if (!provider) throw new RunFailure('unknown_provider', `This build has no "${directory.provider}" provider.`);
     const credentials = provider.credentialsGuard.parse(JSON.parse(secretBox.open(directory.credentialsEncrypted)));
@@ -138,7 +144,12 @@ export function createRunExecutor(deps: RunExecutorDeps) {
       void db.updateTable('sync_runs').set({ progress: JSON.stringify(p) }).where('id', '=', run.id).execute().catch(() => undefined);
     };
     const t0 = performance.now();
-    const read = await readSnapshot(run, directory, provider.capabilities.supportsDelta, connector, onProgress, storedFingerprint === fingerprint ? settings : null);
+    const focusOn = planned.fingerprint === fingerprint ? settings : null;
+    // a full read plans only what differs from the mirror while a whole plan is recent, and only if
+    // the mapping reads nothing the content hash leaves out (sync/focused-full-read.ts)
+    const wholeIsRecent = planned.wholeAt !== null && Date.now() - Date.parse(planned.wholeAt) < directory.settings.schedule.fullSyncEveryHours * 3_600_000;
+    const focusFull = focusOn !== null && wholeIsRecent && !readsVolatileFields(compiled.mapping);
+    const read = await readSnapshot(run, directory, provider.capabilities.supportsDelta, connector, onProgress, focusOn, focusFull);
     const { mode, cursor, notes } = read;
 
     let input: PlannerInput;
@@ -164,7 +175,9 @@ export function createRunExecutor(deps: RunExecutorDeps) {
       safeguardCounts = { ...(await storedCounts(run.tenant_id, directory.id)), usersRead: f.focus.listedUserIds.size };
       for (const [ext, name] of f.groupNames) names.set(ext, name);
       const lists = new Set([...f.memberships.keys(), ...f.currentMemberships.keys()]).size;
-      notes.push(`Planned only the ${f.focus.userIds.size} users and ${lists} member lists this round touched; every other record was already in step.`);
+      notes.push(mode === 'full'
+        ? `Planned only the ${f.focus.userIds.size} users and ${lists} member lists that differ from the last read; every other record was already in step (the whole directory is planned after a settings change and at least every ${directory.settings.schedule.fullSyncEveryHours} hours).`
+        : `Planned only the ${f.focus.userIds.size} users and ${lists} member lists this round touched; every other record was already in step.`);
     } else {
       const { snapshot, stored } = read;
       const graph = createGroupGraph(snapshot.memberships);
@@ -188,7 +201,6 @@ export function createRunExecutor(deps: RunExecutorDeps) {
         groupsBefore: current.groups.length,
       };
       for (const g of snapshot.groups) names.set(g.externalId, g.name);
-      if (snapshot.duplicates) notes.push(`The provider sent ${snapshot.duplicates} duplicate records across pages; each was kept once.`);
     }
     const { current } = input;
     const tLoad = performance.now();
@@ -198,6 +210,12 @@ export function createRunExecutor(deps: RunExecutorDeps) {
     const confirmed = mode === 'full' ? await confirmRemovals(plan, connector) : null;
     const tConfirm = performance.now();
     const counts = { ...countsOf(plan), requests: connector.stats.requests };
+    if (read.focused?.inStep) {
+      // a focused full read's other users and groups were read and are in step: counted as a whole plan counts them
+      const inScope = createScope(directory.settings.userFilter, read.focused.graph);
+      counts.usersUnchanged += read.focused.inStep.users.filter(inScope).length;
+      counts.groupsProcessed = read.focused.inStep.groupsRead;
+    }
 
     const guards = directory.settings.safeguards;
     let groupSizes = new Map<string, number>();
@@ -235,8 +253,10 @@ export function createRunExecutor(deps: RunExecutorDeps) {
     // the plan's entries are made as they are written, not held (100k on a first sync)
     const log = runLog(() => planEvents(plan, events), notesLog);
     // where the time goes, kept on the run (the benchmark and operators read it)
-    const timings = { readMs: Math.round(tRead - t0), loadMs: Math.round(tLoad - tRead), planMs: Math.round(tPlan - tLoad), confirmMs: Math.round(tConfirm - tPlan), logMs: Math.round(performance.now() - tConfirm) };
-    return { plan, counts: { ...counts, usersRead: safeguardCounts.usersRead, ...timings } as RunCounts & { usersRead: number }, trips, log, mode, cursor, fingerprint };
+    // a focused full read's comparison with the mirror is stored-state loading, not reading
+    const compareMs = read.compareMs ?? 0;
+    const timings = { readMs: Math.round(tRead - t0 - compareMs), loadMs: Math.round(tLoad - tRead + compareMs), planMs: Math.round(tPlan - tLoad), confirmMs: Math.round(tConfirm - tPlan), logMs: Math.round(performance.now() - tConfirm) };
+    return { plan, counts: { ...counts, usersRead: safeguardCounts.usersRead, ...timings } as RunCounts & { usersRead: number }, trips, log, mode, cursor, fingerprint, whole: !read.focused };
   }
 
   /** Counts of what the directory holds before the run (the safeguards' reference), for a focused run. */
@@ -255,8 +275,9 @@ export function createRunExecutor(deps: RunExecutorDeps) {
    * round under the settings the directory was last planned with (`focusOn`) reads only what it
    * touched (sync/focused-input.ts).
    */
-  async function readSnapshot(run: SyncRunRow, directory: DirectoryRecord, supportsDelta: boolean, connector: DirectoryConnector, onProgress: (p: ReadProgress) => void, focusOn: PlannerInput['settings'] | null) {
+  async function readSnapshot(run: SyncRunRow, directory: DirectoryRecord, supportsDelta: boolean, connector: DirectoryConnector, onProgress: (p: ReadProgress) => void, focusOn: PlannerInput['settings'] | null, focusFull: boolean) {
     const notes: string[] = [];
+    const watchedGroups = () => [...new Set([...directory.settings.userFilter.groups, ...(focusOn?.mappings ?? []).map((m) => m.sourceGroupId)])];
     const fullEveryMs = directory.settings.schedule.fullSyncEveryHours * 3_600_000;
     const fullIsRecent = directory.lastFullSyncAt !== null && Date.now() - Date.parse(directory.lastFullSyncAt) < fullEveryMs;
     if (supportsDelta && run.mode !== 'full' && directory.deltaCursor && connector.changesSince && fullIsRecent) {
@@ -264,9 +285,8 @@ export function createRunExecutor(deps: RunExecutorDeps) {
         const changes = await connector.changesSince(directory.deltaCursor);
         notes.push(`Incremental sync: ${changes.users.length} user, ${changes.groups.length} group and ${changes.memberships.length} membership changes since the last run.`);
         if (focusOn) {
-          const watchedGroups = [...new Set([...directory.settings.userFilter.groups, ...focusOn.mappings.map((m) => m.sourceGroupId)])];
           const lastErrors = await lastRunErrors(db, run.tenant_id, directory.id);
-          const focused = await readFocused(store, run.tenant_id, directory.id, changes, { watchedGroups, lastErrors });
+          const focused = await readFocused(store, run.tenant_id, directory.id, changes, { watchedGroups: watchedGroups(), lastErrors });
           return { focused, mode: 'incremental' as const, cursor: changes.cursor, notes };
         }
         const mirror = await loadMirrorSnapshot(db, run.tenant_id, directory.id);
@@ -281,6 +301,14 @@ export function createRunExecutor(deps: RunExecutorDeps) {
     }
     const cursor = supportsDelta && connector.startDelta ? await connector.startDelta() : null;
     const snapshot = await readDirectory(connector, { onProgress });
+    if (snapshot.duplicates) notes.push(`The provider sent ${snapshot.duplicates} duplicate records across pages; each was kept once.`);
+    if (focusFull) {
+      const t = performance.now();
+      const stored = await loadStoredMirror(db, run.tenant_id, directory.id);
+      const lastErrors = await lastRunErrors(db, run.tenant_id, directory.id);
+      const focused = focusFullRead(snapshot, stored, { watchedGroups: watchedGroups(), lastErrors });
+      return { focused, mode: 'full' as const, cursor, notes, compareMs: performance.now() - t };
+    }
     return { snapshot, mode: 'full' as const, cursor, notes, stored: undefined, focused: null };
   }
 
@@ -307,7 +335,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
     try {
       if (!row) throw new RunFailure('not_found', 'The directory was deleted.');
       const directory = toDirectory(row);
-      const built = await buildPlan(run, directory, signal, row.plan_fingerprint);
+      const built = await buildPlan(run, directory, signal, { fingerprint: row.plan_fingerprint, wholeAt: row.last_whole_plan_at });
       counts = built.counts;
       const now = new Date().toISOString();
 
@@ -319,14 +347,14 @@ export function createRunExecutor(deps: RunExecutorDeps) {
         const t = built.trips[0]!;
         const log = runLog(built.trips.map((x) => ({ kind: 'safeguard', subject: directory.name, message: x.message, details: { code: x.code, hint: x.hint } })), built.log);
         const eventCount = (await writeLog(store, db, run.tenant_id, run.id, log, now)) - 1;
-        await finish(run, 'blocked', counts, { error: { code: t.code, message: t.message, hint: t.hint }, mode: built.mode, blockedPlan: JSON.stringify({ plan: built.plan, eventCount, mode: built.mode, deltaCursor: built.cursor, fingerprint: built.fingerprint }) });
+        await finish(run, 'blocked', counts, { error: { code: t.code, message: t.message, hint: t.hint }, mode: built.mode, blockedPlan: JSON.stringify({ plan: built.plan, eventCount, mode: built.mode, deltaCursor: built.cursor, fingerprint: built.fingerprint, whole: built.whole }) });
       } else {
         const tApply = performance.now();
         await applyPlan(store, built.plan, built.log, {
           tenantId: run.tenant_id, directoryId: directory.id, runId: run.id, now,
           finalize: async (tx, rowsWritten) => {
             counts = { ...counts, rowsWritten, applyMs: Math.round(performance.now() - tApply) } as RunCounts;
-            await finish(run, 'succeeded', counts, { tx, mode: built.mode, deltaCursor: built.cursor, fingerprint: built.fingerprint });
+            await finish(run, 'succeeded', counts, { tx, mode: built.mode, deltaCursor: built.cursor, fingerprint: built.fingerprint, wholePlan: built.whole });
           },
         });
       }
@@ -358,7 +386,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
   /** Applies exactly the plan a blocked run held, after an admin approved it. */
   async function applyBlocked(run: SyncRunRow): Promise<void> {
     if (!run.blocked_plan) throw new RunFailure('not_blocked', 'This run holds no plan to approve.');
-    const stored = JSON.parse(run.blocked_plan) as { plan: unknown; eventCount: number; mode?: 'full' | 'incremental'; deltaCursor?: string | null; fingerprint?: string };
+    const stored = JSON.parse(run.blocked_plan) as { plan: unknown; eventCount: number; mode?: 'full' | 'incremental'; deltaCursor?: string | null; fingerprint?: string; whole?: boolean };
     const plan = planGuard.parse(stored.plan) as Plan;
     const names = new Map<string, string>();
     const orgNames = await orgNameLookup(run.tenant_id);
@@ -373,7 +401,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
       finalize: async (tx, rowsWritten) => {
         counts = { ...counts, rowsWritten };
         await writeLog(store, tx, run.tenant_id, run.id, runLog([{ kind: 'approved', subject: run.id, message: 'An admin approved the run; its plan was applied.' }], approved), new Date().toISOString(), stored.eventCount + 1);
-        await finish({ ...run, status: 'running' }, 'succeeded', counts, { tx, mode: stored.mode ?? 'full', deltaCursor: stored.deltaCursor ?? null, fingerprint: stored.fingerprint ?? null });
+        await finish({ ...run, status: 'running' }, 'succeeded', counts, { tx, mode: stored.mode ?? 'full', deltaCursor: stored.deltaCursor ?? null, fingerprint: stored.fingerprint ?? null, wholePlan: stored.whole ?? false });
       },
     });
     await refreshStatisticsAfter(counts.rowsWritten);

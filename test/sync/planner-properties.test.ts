@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { plan, type CurrentGrant, type CurrentUser, type PlannedUser, type PlannerInput } from '../../src/sync/planner.js';
 import { createGroupGraph } from '../../src/sync/scope.js';
 import { membershipChangeRows, membershipsFromRows } from '../../src/sync/memberships.js';
+import { focusFullRead } from '../../src/sync/focused-full-read.js';
 import { isEmptyPlan, type MappedValues, type MembershipRow, type MirrorUser, type Plan } from '../../src/sync/plan.js';
 
 const DIR = 'dir-1';
@@ -474,5 +475,71 @@ describe('focused incremental plans', () => {
       expect(contentOf(applyInMemory(settled, focused))).toEqual(contentOf(applyInMemory(settled, whole)));
       expect(focused.errors.map((e) => e.externalId).sort()).toEqual(whole.errors.map((e) => e.externalId).sort());
     }), { numRuns: Number(process.env.FOCUS_RUNS ?? 400) });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// focused full reads (src/sync/focused-full-read.ts compares the read with the mirror)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The snapshot with content hashes, as the connectors make them: a user's hash covers everything
+ * its planned form comes from (here: enabled, in scope, mapped values), as a group's covers its
+ * record. (A mapping that reads what the hash leaves out is never planned in focus.)
+ */
+const withContentHashes = (s: Snapshot): Snapshot => {
+  const planned = new Map(s.users.map((u) => [u.externalId, u.result]));
+  return { ...s, directoryUsers: s.directoryUsers.map((u) => ({ ...u, hash: JSON.stringify([u.enabled, planned.get(u.externalId) ?? null]) })) };
+};
+
+/** The planner input run-executor.ts builds from focusFullRead and loadFocusedCurrent. */
+function fullReadInputOf(after: Snapshot, w: World, lastErrors: string[]): PlannerInput {
+  const memberships = membershipsFromRows(after.memberships);
+  const f = focusFullRead(
+    { users: after.directoryUsers, groups: after.groups, memberships, duplicates: 0 },
+    { userHashes: w.mirror, groups: w.groups, memberships: membershipsFromRows(w.memberships) },
+    { watchedGroups: after.settings.mappings.map((m) => m.sourceGroupId), lastErrors },
+  );
+  const users = after.users.filter((u) => f.focus.userIds.has(u.externalId));
+  const emails = new Set(users.flatMap((u) => (u.result.ok && u.result.values.emailNormalized ? [u.result.values.emailNormalized] : [])));
+  const currentUsers = w.users.filter((u) => (u.directoryId === DIR && u.externalId !== null && f.focus.userIds.has(u.externalId)) || (u.values.emailNormalized !== null && emails.has(u.values.emailNormalized)));
+  const loadedIds = new Set(currentUsers.map((u) => u.id));
+  return {
+    directoryId: DIR, directoryUsers: f.users, users, groups: f.groups, memberships: f.memberships,
+    expandedMembers: new Map(after.settings.mappings.map((m) => [m.sourceGroupId, f.graph.usersOf(m.sourceGroupId)])),
+    current: { users: currentUsers, groups: f.currentGroups, memberships: f.currentMemberships, grants: w.grants.filter((g) => loadedIds.has(g.userId)), mirrorHashes: f.mirrorHashes },
+    focus: f.focus, settings: after.settings,
+  };
+}
+
+describe('focused full reads', () => {
+  it('reach the same state as planning the whole directory, from a state settled on the last read', () => {
+    const caseArb = fc.tuple(snapshotArb, snapshotArb, anyWorldArb)
+      .chain(([s0, other, w]) => editedSnapshotArb(s0, other).map((s1) => ({ s0: withContentHashes(s0), s1: withContentHashes(s1), w })));
+    fc.assert(fc.property(caseArb, ({ s0, s1, w }) => {
+      let settled = applyInMemory(w, plan(inputOf(s0, w)));
+      settled = applyInMemory(settled, plan(inputOf(s0, settled)));
+      const last = plan(inputOf(s0, settled));
+      fc.pre(isEmptyPlan(last));
+      const lastErrors = last.errors.map((e) => e.externalId);
+
+      const whole = plan(inputOf(s1, settled));
+      const focused = plan(fullReadInputOf(s1, settled, lastErrors));
+      expect(contentOf(applyInMemory(settled, focused))).toEqual(contentOf(applyInMemory(settled, whole)));
+      expect(focused.errors.map((e) => e.externalId).sort()).toEqual(whole.errors.map((e) => e.externalId).sort());
+    }), { numRuns: Number(process.env.FOCUS_RUNS ?? 400) });
+  });
+
+  it('plan nothing for a read that matches the mirror', () => {
+    fc.assert(fc.property(snapshotArb.map(withContentHashes), anyWorldArb, (s, w) => {
+      let settled = applyInMemory(w, plan(inputOf(s, w)));
+      settled = applyInMemory(settled, plan(inputOf(s, settled)));
+      const last = plan(inputOf(s, settled));
+      fc.pre(isEmptyPlan(last));
+      const input = fullReadInputOf(s, settled, last.errors.map((e) => e.externalId));
+      expect(input.memberships.size + input.current.memberships.size + input.groups.length + input.current.groups.length).toBe(0);
+      expect([...input.focus!.userIds].sort()).toEqual(last.errors.map((e) => e.externalId).sort());
+      expect(isEmptyPlan(plan(input))).toBe(true);
+    }), RUNS);
   });
 });

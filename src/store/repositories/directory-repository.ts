@@ -36,7 +36,7 @@ export function createDirectoryRepository(db: Kysely<Database>) {
       const row: DirectoryRow = {
         id: newId('dir'), tenant_id: tenantId, name: input.name, provider: input.provider, credentials_encrypted: input.credentialsEncrypted,
         settings: JSON.stringify(input.settings), default_organization_id: input.settings.defaultOrganizationId, delta_cursor: null,
-        last_full_sync_at: null, last_sync_at: null, next_sync_at: input.nextSyncAt ?? null, consecutive_failures: 0, plan_fingerprint: null, created_at: now, updated_at: now,
+        last_full_sync_at: null, last_sync_at: null, next_sync_at: input.nextSyncAt ?? null, consecutive_failures: 0, plan_fingerprint: null, last_whole_plan_at: null, created_at: now, updated_at: now,
       };
       await db.insertInto('directories').values(row).execute();
       return toDirectory(row);

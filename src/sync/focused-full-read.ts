@@ -1,0 +1,120 @@
+/**
+ * Focused full reads: a full read under the settings the directory was last planned with plans
+ * only what differs from the mirror (the last complete read), as a focused incremental run plans
+ * only what its delta touched (sync/focused-input.ts). Comparing the read with the mirror gives
+ * the same changes a delta would report: users and groups whose content hash differs (or that are
+ * new or gone), and member lists that differ. A no-change resync of 100k users then loads and
+ * plans nothing per user, where a whole plan loads every user, maps and diffs them all.
+ *
+ * The focus (the users planned) is every user whose record changed, appeared or disappeared, every
+ * user whose transitive membership of a watched group changed, and every user the last applied run
+ * reported an error for. This is exact only when every other record was last planned under the
+ * same settings (the plan fingerprint) and the mapping reads nothing the hash leaves out
+ * (`readsVolatileFields`); the caller checks both, and plans the whole directory at least every
+ * `fullSyncEveryHours` (decisions.md).
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import { VOLATILE_KEYS } from '../lib/stable-hash.js';
+import type { CompiledMapping } from './mapping/index.js';
+import type { FocusedRead } from './focused-input.js';
+import type { DirectorySnapshot } from './read-directory.js';
+import type { GroupMembers, MirrorUser } from './plan.js';
+import type { PlannerInput } from './planner.js';
+import { loadMemberships } from './current-state.js';
+import { sameMembers } from './memberships.js';
+import { createGroupGraph } from './scope.js';
+
+/** What the mirror holds for a directory, as a full read is compared with it. */
+export interface StoredMirror {
+  /** Content hash per user id. */
+  userHashes: ReadonlyMap<string, string>;
+  groups: PlannerInput['current']['groups'];
+  memberships: ReadonlyMap<string, GroupMembers>;
+}
+
+export async function loadStoredMirror(db: Kysely<Database>, tenantId: string, directoryId: string): Promise<StoredMirror> {
+  const users = await db.selectFrom('directory_users').select(['external_id', 'hash'])
+    .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).execute();
+  const groups = await db.selectFrom('directory_groups').select(['id', 'external_id', 'name', 'hash'])
+    .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).execute();
+  return {
+    userHashes: new Map(users.map((u) => [u.external_id, u.hash])),
+    groups: groups.map((g) => ({ id: g.id, externalId: g.external_id, name: g.name, hash: g.hash })),
+    memberships: await loadMemberships(db, tenantId, directoryId),
+  };
+}
+
+/**
+ * Whether the mapping reads a field the content hash leaves out (a login time, an etag): such a
+ * value changes without the hash, so only a whole plan sees it. Any source path naming one counts
+ * (a false alarm only costs a whole plan).
+ */
+export function readsVolatileFields(mapping: CompiledMapping): boolean {
+  return mapping.sourcePaths.some((path) => [...VOLATILE_KEYS].some((key) => path.includes(key)));
+}
+
+const EMPTY: readonly string[] = [];
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && (a.length === 0 || sameMembers(a, b));
+
+/** Pure: the focused planner input of a full read against the mirror it is compared with. */
+export function focusFullRead(snapshot: DirectorySnapshot, stored: StoredMirror, opts: { watchedGroups: readonly string[]; lastErrors: readonly string[] }): FocusedRead {
+  const focus = new Set<string>(opts.lastErrors);
+  const listed = new Set<string>();
+  for (const u of snapshot.users) {
+    listed.add(u.externalId);
+    if (stored.userHashes.get(u.externalId) !== u.hash) focus.add(u.externalId);
+  }
+  for (const id of stored.userHashes.keys()) if (!listed.has(id)) focus.add(id);
+
+  // member lists that differ, as read and as stored (an empty list and no list are the same)
+  const memberships = new Map<string, GroupMembers>();
+  const currentMemberships = new Map<string, GroupMembers>();
+  const compare = (g: string, after: GroupMembers | undefined, before: GroupMembers | undefined) => {
+    if (sameList(after?.users ?? EMPTY, before?.users ?? EMPTY) && sameList(after?.groups ?? EMPTY, before?.groups ?? EMPTY)) return;
+    if (after) memberships.set(g, after);
+    if (before) currentMemberships.set(g, before);
+  };
+  for (const [g, after] of snapshot.memberships) compare(g, after, stored.memberships.get(g));
+  for (const [g, before] of stored.memberships) if (!snapshot.memberships.has(g)) compare(g, undefined, before);
+
+  const graph = createGroupGraph(snapshot.memberships);
+  if (opts.watchedGroups.length && (memberships.size || currentMemberships.size)) {
+    const graphBefore = createGroupGraph(stored.memberships);
+    for (const g of opts.watchedGroups) {
+      const was = graphBefore.usersOf(g);
+      const is = graph.usersOf(g);
+      for (const u of was) if (!is.has(u)) focus.add(u);
+      for (const u of is) if (!was.has(u)) focus.add(u);
+    }
+  }
+
+  const users: MirrorUser[] = [];
+  const inStep: MirrorUser[] = [];
+  for (const u of snapshot.users) (focus.has(u.externalId) ? users : inStep).push(u);
+  const mirrorHashes = new Map<string, string>();
+  for (const id of focus) {
+    const hash = stored.userHashes.get(id);
+    if (hash !== undefined) mirrorHashes.set(id, hash);
+  }
+
+  // groups whose record changed, appeared or disappeared, against their stored rows
+  const storedGroups = new Map(stored.groups.map((g) => [g.externalId, g]));
+  const groupNames = new Map<string, string>();
+  const groups: PlannerInput['groups'] = [];
+  const readGroups = new Set<string>();
+  for (const g of snapshot.groups) {
+    readGroups.add(g.externalId);
+    groupNames.set(g.externalId, g.name);
+    if (storedGroups.get(g.externalId)?.hash !== g.hash) groups.push({ externalId: g.externalId, name: g.name, description: g.description ?? null, raw: g.raw, hash: g.hash });
+  }
+  const changed = new Set(groups.map((g) => g.externalId));
+  const currentGroups = stored.groups.filter((g) => changed.has(g.externalId) || !readGroups.has(g.externalId));
+  for (const g of currentGroups) if (!groupNames.has(g.externalId)) groupNames.set(g.externalId, g.name);
+
+  return {
+    users, groups, currentGroups, memberships, currentMemberships, graph,
+    focus: { userIds: focus, listedUserIds: listed }, mirrorHashes, groupNames,
+    inStep: { users: inStep, groupsRead: snapshot.groups.length },
+  };
+}
