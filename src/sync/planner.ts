@@ -254,7 +254,6 @@ function planMemberships(next: Memberships, current: Memberships): MemberListCha
   return changes;
 }
 
-
 const grantKey = (ext: string, g: GrantTarget) => `${ext}\u0000${g.organizationId}\u0000${g.roleKey}\u0000${g.source}\u0000${g.mappingId ?? ''}`;
 
 function planGrants(input: PlannerInput, present: Map<string, boolean>, untouchable: Set<string>, owned: Map<string, CurrentUser>, linked: ReadonlySet<string>): GrantChange[] {
