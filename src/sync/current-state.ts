@@ -16,16 +16,20 @@ const MEMBERSHIP_PAGE = 10_000;
 /** Joins ids in one aggregated string: a control character that provider ids do not hold (checked). */
 const ID_SEPARATOR = '\u001f';
 
+/** One stored member list: a group's members of one type, joined by ID_SEPARATOR, and how many. */
+export interface StoredListRow {
+  group_external_id: string;
+  member_type: 'user' | 'group';
+  n: number | string;
+  ids: string;
+}
+
 /**
- * A directory's stored direct memberships, grouped by group. The database joins each member list
- * into one string (`string_agg`, SQLite ≥ 3.44 and PostgreSQL alike): 1M memberships come back as
- * ~20k rows, 1.7 s → 0.4 s on SQLite against one row per membership. Lists are read in keyset
- * pages of (group, member type). Should an id hold the separator (the count tells), the
- * directory is read again one row per membership.
+ * A directory's stored member lists, joined by the database (`string_agg`, SQLite ≥ 3.44 and
+ * PostgreSQL alike): 1M memberships come back as ~20k rows, 1.7 s → 0.4 s on SQLite against one row
+ * per membership. Read in keyset pages of (group, member type).
  */
-export async function loadMemberships(db: Kysely<Database>, tenantId: string, directoryId: string, pageSize = MEMBER_LIST_PAGE): Promise<Map<string, GroupMembers>> {
-  const out = new Map<string, GroupMembers>();
-  const intern = createInterner();
+async function* storedListRows(db: Kysely<Database>, tenantId: string, directoryId: string, pageSize: number): AsyncGenerator<StoredListRow> {
   let after: { group_external_id: string; member_type: 'user' | 'group' } | undefined;
   for (;;) {
     const last = after;
@@ -37,16 +41,47 @@ export async function loadMemberships(db: Kysely<Database>, tenantId: string, di
       .orderBy('group_external_id').orderBy('member_type')
       .limit(pageSize)
       .execute();
-    for (const l of lists) {
-      const ids = l.ids.split(ID_SEPARATOR);
-      if (ids.length !== Number(l.n)) return loadMembershipRows(db, tenantId, directoryId);
-      const g = membersOf(out, intern(l.group_external_id));
-      const into = l.member_type === 'user' ? g.users : g.groups;
-      for (const id of ids) into.push(intern(id));
-    }
-    if (lists.length < pageSize) return out;
+    yield* lists;
+    if (lists.length < pageSize) return;
     after = lists[lists.length - 1];
   }
+}
+
+/** Whether a joined list splits into as many ids as it holds (an id holding the separator does not). */
+const splitsExactly = (l: StoredListRow) => {
+  let parts = 1;
+  for (let i = l.ids.indexOf(ID_SEPARATOR); i !== -1; i = l.ids.indexOf(ID_SEPARATOR, i + 1)) parts++;
+  return parts === Number(l.n);
+};
+
+/**
+ * A directory's stored direct memberships, grouped by group. Should an id hold the separator (the
+ * count tells), the directory is read again one row per membership.
+ */
+export async function loadMemberships(db: Kysely<Database>, tenantId: string, directoryId: string, pageSize = MEMBER_LIST_PAGE): Promise<Map<string, GroupMembers>> {
+  const out = new Map<string, GroupMembers>();
+  const intern = createInterner();
+  for await (const l of storedListRows(db, tenantId, directoryId, pageSize)) {
+    const ids = l.ids.split(ID_SEPARATOR);
+    if (ids.length !== Number(l.n)) return loadMembershipRows(db, tenantId, directoryId);
+    const g = membersOf(out, intern(l.group_external_id));
+    const into = l.member_type === 'user' ? g.users : g.groups;
+    for (const id of ids) into.push(intern(id));
+  }
+  return out;
+}
+
+/**
+ * The stored member lists as the database joins them (`ids` joined by `separator`), unsplit: a
+ * full read compares them by digest (sync/member-digest.ts). Null when an id holds the separator.
+ */
+export async function loadMemberListTexts(db: Kysely<Database>, tenantId: string, directoryId: string, pageSize = MEMBER_LIST_PAGE): Promise<{ lists: StoredListRow[]; separator: string } | null> {
+  const lists: StoredListRow[] = [];
+  for await (const l of storedListRows(db, tenantId, directoryId, pageSize)) {
+    if (!splitsExactly(l)) return null;
+    lists.push(l);
+  }
+  return { lists, separator: ID_SEPARATOR };
 }
 
 /** The same, one row per membership (keyset paging: each page starts after the last row of the previous one). */

@@ -19,10 +19,11 @@ import { VOLATILE_KEYS } from '../lib/stable-hash.js';
 import type { CompiledMapping } from './mapping/index.js';
 import type { FocusedRead } from './focused-input.js';
 import type { DirectorySnapshot } from './read-directory.js';
-import type { GroupMembers, MirrorUser } from './plan.js';
+import type { GroupMembers, Memberships, MirrorUser } from './plan.js';
 import type { PlannerInput } from './planner.js';
-import { loadMemberships } from './current-state.js';
+import { loadMemberListTexts, loadMemberships, type StoredListRow } from './current-state.js';
 import { sameMembers } from './memberships.js';
+import { digestOfIds, digestOfJoined, newDigestSeed, sameDigest, type DigestSeed, type MemberDigest } from './member-digest.js';
 import { createGroupGraph } from './scope.js';
 
 /** What the mirror holds for a directory, as a full read is compared with it. */
@@ -30,7 +31,65 @@ export interface StoredMirror {
   /** Content hash per user id. */
   userHashes: ReadonlyMap<string, string>;
   groups: PlannerInput['current']['groups'];
-  memberships: ReadonlyMap<string, GroupMembers>;
+  memberships: StoredMemberLists;
+}
+
+/** The mirror's member lists, compared with a read's without necessarily making every id a string. */
+export interface StoredMemberLists {
+  /** The groups that have stored members. */
+  groups(): Iterable<string>;
+  /** Whether `g`'s stored members are exactly these, in any order (none stored: the read has none). */
+  same(g: string, read: GroupMembers | undefined): boolean;
+  /** `g`'s stored members (undefined: none). */
+  get(g: string): GroupMembers | undefined;
+  /** Every stored list (the graph before the read, for watched groups). */
+  all(): Memberships;
+}
+
+const EMPTY: readonly string[] = [];
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && (a.length === 0 || sameMembers(a, b));
+
+/** Stored lists held as id lists (tests; and a directory whose ids hold the join separator). */
+export function storedListsOf(memberships: Memberships): StoredMemberLists {
+  return {
+    groups: () => memberships.keys(),
+    same: (g, read) => {
+      const before = memberships.get(g);
+      return sameList(read?.users ?? EMPTY, before?.users ?? EMPTY) && sameList(read?.groups ?? EMPTY, before?.groups ?? EMPTY);
+    },
+    get: (g) => memberships.get(g),
+    all: () => memberships,
+  };
+}
+
+/** Stored lists as the database joined them: compared by digest, split only when asked for. */
+export function storedListsOfTexts(rows: readonly StoredListRow[], separator: string, seed: DigestSeed = newDigestSeed()): StoredMemberLists {
+  const byGroup = new Map<string, { users?: string; groups?: string }>();
+  for (const r of rows) {
+    let g = byGroup.get(r.group_external_id);
+    if (!g) byGroup.set(r.group_external_id, (g = {}));
+    g[r.member_type === 'user' ? 'users' : 'groups'] = r.ids;
+  }
+  const NONE: MemberDigest = { count: 0, a: 0, b: 0 };
+  const digest = (text: string | undefined) => (text === undefined ? NONE : digestOfJoined(text, separator, seed));
+  const split = (text: string | undefined) => (text === undefined ? [] : text.split(separator));
+  const get = (g: string): GroupMembers | undefined => {
+    const t = byGroup.get(g);
+    return t ? { users: split(t.users), groups: split(t.groups) } : undefined;
+  };
+  return {
+    groups: () => byGroup.keys(),
+    same: (g, read) => {
+      const t = byGroup.get(g);
+      return sameDigest(digestOfIds(read?.users ?? EMPTY, seed), digest(t?.users)) && sameDigest(digestOfIds(read?.groups ?? EMPTY, seed), digest(t?.groups));
+    },
+    get,
+    all: () => {
+      const out = new Map<string, GroupMembers>();
+      for (const g of byGroup.keys()) out.set(g, get(g)!);
+      return out;
+    },
+  };
 }
 
 export async function loadStoredMirror(db: Kysely<Database>, tenantId: string, directoryId: string): Promise<StoredMirror> {
@@ -38,10 +97,11 @@ export async function loadStoredMirror(db: Kysely<Database>, tenantId: string, d
     .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).execute();
   const groups = await db.selectFrom('directory_groups').select(['id', 'external_id', 'name', 'hash'])
     .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).execute();
+  const texts = await loadMemberListTexts(db, tenantId, directoryId);
   return {
     userHashes: new Map(users.map((u) => [u.external_id, u.hash])),
     groups: groups.map((g) => ({ id: g.id, externalId: g.external_id, name: g.name, hash: g.hash })),
-    memberships: await loadMemberships(db, tenantId, directoryId),
+    memberships: texts ? storedListsOfTexts(texts.lists, texts.separator) : storedListsOf(await loadMemberships(db, tenantId, directoryId)),
   };
 }
 
@@ -53,9 +113,6 @@ export async function loadStoredMirror(db: Kysely<Database>, tenantId: string, d
 export function readsVolatileFields(mapping: CompiledMapping): boolean {
   return mapping.sourcePaths.some((path) => [...VOLATILE_KEYS].some((key) => path.includes(key)));
 }
-
-const EMPTY: readonly string[] = [];
-const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && (a.length === 0 || sameMembers(a, b));
 
 /** Pure: the focused planner input of a full read against the mirror it is compared with. */
 export function focusFullRead(snapshot: DirectorySnapshot, stored: StoredMirror, opts: { watchedGroups: readonly string[]; lastErrors: readonly string[] }): FocusedRead {
@@ -70,17 +127,18 @@ export function focusFullRead(snapshot: DirectorySnapshot, stored: StoredMirror,
   // member lists that differ, as read and as stored (an empty list and no list are the same)
   const memberships = new Map<string, GroupMembers>();
   const currentMemberships = new Map<string, GroupMembers>();
-  const compare = (g: string, after: GroupMembers | undefined, before: GroupMembers | undefined) => {
-    if (sameList(after?.users ?? EMPTY, before?.users ?? EMPTY) && sameList(after?.groups ?? EMPTY, before?.groups ?? EMPTY)) return;
+  const compare = (g: string, after: GroupMembers | undefined) => {
+    if (stored.memberships.same(g, after)) return;
+    const before = stored.memberships.get(g);
     if (after) memberships.set(g, after);
     if (before) currentMemberships.set(g, before);
   };
-  for (const [g, after] of snapshot.memberships) compare(g, after, stored.memberships.get(g));
-  for (const [g, before] of stored.memberships) if (!snapshot.memberships.has(g)) compare(g, undefined, before);
+  for (const [g, after] of snapshot.memberships) compare(g, after);
+  for (const g of stored.memberships.groups()) if (!snapshot.memberships.has(g)) compare(g, undefined);
 
   const graph = createGroupGraph(snapshot.memberships);
   if (opts.watchedGroups.length && (memberships.size || currentMemberships.size)) {
-    const graphBefore = createGroupGraph(stored.memberships);
+    const graphBefore = createGroupGraph(stored.memberships.all());
     for (const g of opts.watchedGroups) {
       const was = graphBefore.usersOf(g);
       const is = graph.usersOf(g);

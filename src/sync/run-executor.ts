@@ -300,12 +300,15 @@ export function createRunExecutor(deps: RunExecutorDeps) {
       }
     }
     const cursor = supportsDelta && connector.startDelta ? await connector.startDelta() : null;
+    // what a focused read is compared with loads while the directory is read: only this
+    // directory's own runs change it, and this is the one run of the directory (the lease)
+    const storedLoad = focusFull ? Promise.all([loadStoredMirror(db, run.tenant_id, directory.id), lastRunErrors(db, run.tenant_id, directory.id)]) : null;
+    storedLoad?.catch(() => undefined); // a failed read fails the run; this one is then not waited for
     const snapshot = await readDirectory(connector, { onProgress });
     if (snapshot.duplicates) notes.push(`The provider sent ${snapshot.duplicates} duplicate records across pages; each was kept once.`);
-    if (focusFull) {
+    if (storedLoad) {
       const t = performance.now();
-      const stored = await loadStoredMirror(db, run.tenant_id, directory.id);
-      const lastErrors = await lastRunErrors(db, run.tenant_id, directory.id);
+      const [stored, lastErrors] = await storedLoad;
       const focused = focusFullRead(snapshot, stored, { watchedGroups: watchedGroups(), lastErrors });
       return { focused, mode: 'full' as const, cursor, notes, compareMs: performance.now() - t };
     }

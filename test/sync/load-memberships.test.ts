@@ -10,7 +10,8 @@ import { openStore, type Store } from '../../src/store/database.js';
 import { createTenantRepository } from '../../src/store/repositories/tenant-repository.js';
 import { createDirectoryRepository } from '../../src/store/repositories/directory-repository.js';
 import { directorySettingsGuard } from '../../src/domain/directory-settings.js';
-import { loadMembershipRows, loadMemberships } from '../../src/sync/current-state.js';
+import { loadMemberListTexts, loadMembershipRows, loadMemberships } from '../../src/sync/current-state.js';
+import { storedListsOfTexts } from '../../src/sync/focused-full-read.js';
 import { membershipRows } from '../../src/sync/memberships.js';
 import type { MembershipRow } from '../../src/sync/plan.js';
 
@@ -56,12 +57,27 @@ describe.each(ENGINES)('loadMemberships (%s)', (engine) => {
     }
   });
 
+  it.each([1, 3, 1000])('gives the joined lists, compared by digest, the same lists with pages of %i', async (pageSize) => {
+    const texts = await loadMemberListTexts(store.db, tenantId, directoryId, pageSize);
+    expect(texts).not.toBeNull();
+    const lists = storedListsOfTexts(texts!.lists, texts!.separator);
+    const loaded = await loadMemberships(store.db, tenantId, directoryId);
+    expect([...lists.groups()].sort()).toEqual([...loaded.keys()].sort());
+    for (const [g, m] of loaded) {
+      expect(lists.same(g, { users: [...m.users].reverse(), groups: m.groups })).toBe(true);
+      expect(lists.same(g, { users: m.users.slice(1), groups: m.groups })).toBe(m.users.length === 0);
+    }
+    expect([...membershipRows(lists.all())].map(key).sort()).toEqual(rows.map(key).sort());
+  });
+
   it('reads an id holding the list separator exactly', async () => {
     const odd = { groupExternalId: 'g-a', memberType: 'user' as const, memberExternalId: 'cn=a\u001fb,dc=example' };
     await store.db.insertInto('directory_memberships').values({ tenant_id: tenantId, directory_id: directoryId, group_external_id: odd.groupExternalId, member_type: odd.memberType, member_external_id: odd.memberExternalId }).execute();
     try {
       const got = [...membershipRows(await loadMemberships(store.db, tenantId, directoryId, 2))].map(key).sort();
       expect(got).toEqual([...rows, odd].map(key).sort());
+      // the joined lists cannot be split exactly: the caller falls back to the lists above
+      expect(await loadMemberListTexts(store.db, tenantId, directoryId)).toBeNull();
     } finally {
       await store.db.deleteFrom('directory_memberships').where('member_external_id', '=', odd.memberExternalId).execute();
     }

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { plan, type CurrentGrant, type CurrentUser, type PlannedUser, type PlannerInput } from '../../src/sync/planner.js';
 import { createGroupGraph } from '../../src/sync/scope.js';
 import { membershipChangeRows, membershipsFromRows } from '../../src/sync/memberships.js';
-import { focusFullRead } from '../../src/sync/focused-full-read.js';
+import { focusFullRead, storedListsOf, storedListsOfTexts, type StoredMemberLists } from '../../src/sync/focused-full-read.js';
 import { isEmptyPlan, type MappedValues, type MembershipRow, type MirrorUser, type Plan } from '../../src/sync/plan.js';
 
 const DIR = 'dir-1';
@@ -492,12 +492,26 @@ const withContentHashes = (s: Snapshot): Snapshot => {
   return { ...s, directoryUsers: s.directoryUsers.map((u) => ({ ...u, hash: JSON.stringify([u.enabled, planned.get(u.externalId) ?? null]) })) };
 };
 
+/** The mirror's member lists as loadStoredMirror gives them: joined by the database (as here), or as id lists. */
+const STORED_LISTS: Record<string, (rows: MembershipRow[]) => StoredMemberLists> = {
+  'joined, compared by digest': (rows) => {
+    const joined = new Map<string, { group_external_id: string; member_type: 'user' | 'group'; n: number; ids: string }>();
+    for (const r of rows) {
+      const key = `${r.groupExternalId}|${r.memberType}`;
+      const l = joined.get(key);
+      if (l) { l.n++; l.ids += `\u001f${r.memberExternalId}`; } else joined.set(key, { group_external_id: r.groupExternalId, member_type: r.memberType, n: 1, ids: r.memberExternalId });
+    }
+    return storedListsOfTexts([...joined.values()], '\u001f', { a: 0x2545f491, b: 0x9e3779b9 | 0 });
+  },
+  'as id lists': (rows) => storedListsOf(membershipsFromRows(rows)),
+};
+
 /** The planner input run-executor.ts builds from focusFullRead and loadFocusedCurrent. */
-function fullReadInputOf(after: Snapshot, w: World, lastErrors: string[]): PlannerInput {
+function fullReadInputOf(after: Snapshot, w: World, lastErrors: string[], storedLists = STORED_LISTS['joined, compared by digest']!): PlannerInput {
   const memberships = membershipsFromRows(after.memberships);
   const f = focusFullRead(
     { users: after.directoryUsers, groups: after.groups, memberships, duplicates: 0 },
-    { userHashes: w.mirror, groups: w.groups, memberships: membershipsFromRows(w.memberships) },
+    { userHashes: w.mirror, groups: w.groups, memberships: storedLists(w.memberships) },
     { watchedGroups: after.settings.mappings.map((m) => m.sourceGroupId), lastErrors },
   );
   const users = after.users.filter((u) => f.focus.userIds.has(u.externalId));
@@ -512,7 +526,8 @@ function fullReadInputOf(after: Snapshot, w: World, lastErrors: string[]): Plann
   };
 }
 
-describe('focused full reads', () => {
+describe.each(Object.keys(STORED_LISTS))('focused full reads, stored lists %s', (kind) => {
+  const storedLists = STORED_LISTS[kind]!;
   it('reach the same state as planning the whole directory, from a state settled on the last read', () => {
     const caseArb = fc.tuple(snapshotArb, snapshotArb, anyWorldArb)
       .chain(([s0, other, w]) => editedSnapshotArb(s0, other).map((s1) => ({ s0: withContentHashes(s0), s1: withContentHashes(s1), w })));
@@ -524,7 +539,7 @@ describe('focused full reads', () => {
       const lastErrors = last.errors.map((e) => e.externalId);
 
       const whole = plan(inputOf(s1, settled));
-      const focused = plan(fullReadInputOf(s1, settled, lastErrors));
+      const focused = plan(fullReadInputOf(s1, settled, lastErrors, storedLists));
       expect(contentOf(applyInMemory(settled, focused))).toEqual(contentOf(applyInMemory(settled, whole)));
       expect(focused.errors.map((e) => e.externalId).sort()).toEqual(whole.errors.map((e) => e.externalId).sort());
     }), { numRuns: Number(process.env.FOCUS_RUNS ?? 400) });
@@ -536,7 +551,7 @@ describe('focused full reads', () => {
       settled = applyInMemory(settled, plan(inputOf(s, settled)));
       const last = plan(inputOf(s, settled));
       fc.pre(isEmptyPlan(last));
-      const input = fullReadInputOf(s, settled, last.errors.map((e) => e.externalId));
+      const input = fullReadInputOf(s, settled, last.errors.map((e) => e.externalId), storedLists);
       expect(input.memberships.size + input.current.memberships.size + input.groups.length + input.current.groups.length).toBe(0);
       expect([...input.focus!.userIds].sort()).toEqual(last.errors.map((e) => e.externalId).sort());
       expect(isEmptyPlan(plan(input))).toBe(true);
