@@ -64,6 +64,8 @@ export async function measuredSync(service: HelperProcess, api: ServiceApi, dire
     const g = await api.call('GET', `/api/v1/sync-runs/${runId}`);
     const run = runGuard.parse(g.body);
     if (['succeeded', 'failed', 'blocked', 'rejected'].includes(run.status)) {
+      // the run's work after its commit (checkpoint, statistics) is its own, not the next run's
+      await service.call('waitIdle');
       const ms = performance.now() - t0;
       const measure = serviceMeasureGuard.parse(await service.call('measureStop'));
       return { ms, status: run.status, mode: run.mode, counts: run.counts, error: run.error ? `${run.error.code}: ${run.error.message}` : null, service: measure };

@@ -1,7 +1,7 @@
 /**
  * Child process: the real service (HTTP API, worker, store) on a fresh SQLite or PostgreSQL
  * database, with production connector settings (real retry backoff). Sends `{ url, adminToken }`
- * when ready. `measureStart` / `measureStop` bracket a sync: peak RSS (sampled every 250 ms, plus
+ * when ready. `measureStart` / `measureStop` bracket a sync (`waitIdle`: until the worker is free again): peak RSS (sampled every 250 ms, plus
  * the process's lifetime maxRSS) and event-loop delay percentiles from monitorEventLoopDelay.
  * BENCH_RSS_TRACE=1 prints the RSS every second on stderr (where in a sync the peak falls).
  * argv: <sqlite|postgres>
@@ -41,6 +41,11 @@ serveParent(
       peakRss = process.memoryUsage.rss();
       lag.reset();
       lag.enable();
+    },
+    /** Resolves once the worker holds no run: a run's work after its commit (SQLite's WAL checkpoint,
+     * PostgreSQL's ANALYZE after a bulk apply) is counted in that run, not in the next one. */
+    async waitIdle() {
+      while (service.ctx.worker?.activeRunId()) await new Promise((r) => setTimeout(r, 10));
     },
     measureStop() {
       lag.disable();
