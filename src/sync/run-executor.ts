@@ -81,6 +81,9 @@ export function countsOf(plan: Plan): RunCounts {
   return c;
 }
 
+/** Whether the ISO time `at` is less than `hours` ago (never: false). */
+const lessThanHoursAgo = (at: string | null, hours: number) => at !== null && Date.now() - Date.parse(at) < hours * 3_600_000;
+
 /** An apply this large changes the tables' shape enough for the query planner to need new statistics. */
 const BULK_WRITE_ROWS = 10_000;
 const SYNC_TABLES = ['directory_users', 'directory_groups', 'directory_memberships', 'users', 'role_grants'] as const;
@@ -147,8 +150,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
     const focusOn = planned.fingerprint === fingerprint ? settings : null;
     // a full read plans only what differs from the mirror while a whole plan is recent, and only if
     // the mapping reads nothing the content hash leaves out (sync/focused-full-read.ts)
-    const wholeIsRecent = planned.wholeAt !== null && Date.now() - Date.parse(planned.wholeAt) < directory.settings.schedule.fullSyncEveryHours * 3_600_000;
-    const focusFull = focusOn !== null && wholeIsRecent && !readsVolatileFields(compiled.mapping);
+    const focusFull = focusOn !== null && lessThanHoursAgo(planned.wholeAt, directory.settings.schedule.fullSyncEveryHours) && !readsVolatileFields(compiled.mapping);
     const read = await readSnapshot(run, directory, provider.capabilities.supportsDelta, connector, onProgress, focusOn, focusFull);
     const { mode, cursor, notes } = read;
 
@@ -278,8 +280,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
   async function readSnapshot(run: SyncRunRow, directory: DirectoryRecord, supportsDelta: boolean, connector: DirectoryConnector, onProgress: (p: ReadProgress) => void, focusOn: PlannerInput['settings'] | null, focusFull: boolean) {
     const notes: string[] = [];
     const watchedGroups = () => [...new Set([...directory.settings.userFilter.groups, ...(focusOn?.mappings ?? []).map((m) => m.sourceGroupId)])];
-    const fullEveryMs = directory.settings.schedule.fullSyncEveryHours * 3_600_000;
-    const fullIsRecent = directory.lastFullSyncAt !== null && Date.now() - Date.parse(directory.lastFullSyncAt) < fullEveryMs;
+    const fullIsRecent = lessThanHoursAgo(directory.lastFullSyncAt, directory.settings.schedule.fullSyncEveryHours);
     if (supportsDelta && run.mode !== 'full' && directory.deltaCursor && connector.changesSince && fullIsRecent) {
       try {
         const changes = await connector.changesSince(directory.deltaCursor);

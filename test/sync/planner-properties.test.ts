@@ -410,6 +410,29 @@ const editedSnapshotArb = (base: Snapshot, other: Snapshot) => fc.record({
   };
 });
 
+/** What loadFocusedCurrent loads for the focus users: those the directory owns, whoever holds their emails, and their grants. */
+function focusedCurrentOf(w: World, users: PlannedUser[], focus: ReadonlySet<string>): Pick<PlannerInput['current'], 'users' | 'grants'> {
+  const emails = new Set(users.flatMap((u) => (u.result.ok && u.result.values.emailNormalized ? [u.result.values.emailNormalized] : [])));
+  const loaded = w.users.filter((u) => (u.directoryId === DIR && u.externalId !== null && focus.has(u.externalId)) || (u.values.emailNormalized !== null && emails.has(u.values.emailNormalized)));
+  const ids = new Set(loaded.map((u) => u.id));
+  return { users: loaded, grants: w.grants.filter((g) => ids.has(g.userId)) };
+}
+
+/** A world settled on snapshot `s` (a second pass lets records refused in the first take freed emails), and the errors its last plan still reports; cases that do not settle are skipped. */
+function settleOn(s: Snapshot, w: World): { settled: World; lastErrors: string[] } {
+  let settled = applyInMemory(w, plan(inputOf(s, w)));
+  settled = applyInMemory(settled, plan(inputOf(s, settled)));
+  const last = plan(inputOf(s, settled));
+  fc.pre(isEmptyPlan(last));
+  return { settled, lastErrors: last.errors.map((e) => e.externalId) };
+}
+
+/** A focused plan applied reaches the whole plan's state, with the same errors. */
+function expectSameOutcome(settled: World, focused: Plan, whole: Plan) {
+  expect(contentOf(applyInMemory(settled, focused))).toEqual(contentOf(applyInMemory(settled, whole)));
+  expect(focused.errors.map((e) => e.externalId).sort()).toEqual(whole.errors.map((e) => e.externalId).sort());
+}
+
 /** What focused-input.ts loads for a delta from `before` to `after`, against a world settled on `before`. */
 function focusedInputOf(before: Snapshot, after: Snapshot, w: World, lastErrors: string[]): PlannerInput {
   const whole = inputOf(after, w);
@@ -430,9 +453,7 @@ function focusedInputOf(before: Snapshot, after: Snapshot, w: World, lastErrors:
   const memberList = (m: PlannerInput['memberships'], g: string) => JSON.stringify([...(m.get(g)?.users ?? [])].sort()) + JSON.stringify([...(m.get(g)?.groups ?? [])].sort());
   const changedLists = new Set(GROUP_IDS.filter((g) => memberList(whole.memberships, g) !== memberList(current, g)));
   const users = whole.users.filter((u) => focus.has(u.externalId));
-  const emails = new Set(users.flatMap((u) => (u.result.ok && u.result.values.emailNormalized ? [u.result.values.emailNormalized] : [])));
-  const currentUsers = w.users.filter((u) => (u.directoryId === DIR && u.externalId !== null && focus.has(u.externalId)) || (u.values.emailNormalized !== null && emails.has(u.values.emailNormalized)));
-  const loadedIds = new Set(currentUsers.map((u) => u.id));
+  const loaded = focusedCurrentOf(w, users, focus);
   return {
     ...whole,
     directoryUsers: whole.directoryUsers.filter((u) => focus.has(u.externalId)),
@@ -440,10 +461,9 @@ function focusedInputOf(before: Snapshot, after: Snapshot, w: World, lastErrors:
     groups: whole.groups.filter((g) => changedGroups.has(g.externalId)),
     memberships: new Map([...whole.memberships].filter(([g]) => changedLists.has(g))),
     current: {
-      users: currentUsers,
+      ...loaded,
       groups: whole.current.groups.filter((g) => changedGroups.has(g.externalId)),
       memberships: new Map([...current].filter(([g]) => changedLists.has(g))),
-      grants: w.grants.filter((g) => loadedIds.has(g.userId)),
       mirrorHashes: new Map([...w.mirror].filter(([id]) => focus.has(id))),
     },
     focus: { userIds: focus, listedUserIds: new Set(after.directoryUsers.map((u) => u.externalId)) },
@@ -463,17 +483,8 @@ describe('focused incremental plans', () => {
   it('reach the same state as planning the whole directory, from a state settled on the last snapshot', () => {
     const caseArb = fc.tuple(snapshotArb, snapshotArb, anyWorldArb).chain(([s0, other, w]) => editedSnapshotArb(s0, other).map((s1) => ({ s0, s1, w })));
     fc.assert(fc.property(caseArb, ({ s0, s1, w }) => {
-      // settle on s0 (a second pass lets records refused in the first take freed emails)
-      let settled = applyInMemory(w, plan(inputOf(s0, w)));
-      settled = applyInMemory(settled, plan(inputOf(s0, settled)));
-      const last = plan(inputOf(s0, settled));
-      fc.pre(isEmptyPlan(last));
-      const lastErrors = last.errors.map((e) => e.externalId);
-
-      const whole = plan(inputOf(s1, settled));
-      const focused = plan(focusedInputOf(s0, s1, settled, lastErrors));
-      expect(contentOf(applyInMemory(settled, focused))).toEqual(contentOf(applyInMemory(settled, whole)));
-      expect(focused.errors.map((e) => e.externalId).sort()).toEqual(whole.errors.map((e) => e.externalId).sort());
+      const { settled, lastErrors } = settleOn(s0, w);
+      expectSameOutcome(settled, plan(focusedInputOf(s0, s1, settled, lastErrors)), plan(inputOf(s1, settled)));
     }), { numRuns: Number(process.env.FOCUS_RUNS ?? 400) });
   });
 });
@@ -515,13 +526,10 @@ function fullReadInputOf(after: Snapshot, w: World, lastErrors: string[], stored
     { watchedGroups: after.settings.mappings.map((m) => m.sourceGroupId), lastErrors },
   );
   const users = after.users.filter((u) => f.focus.userIds.has(u.externalId));
-  const emails = new Set(users.flatMap((u) => (u.result.ok && u.result.values.emailNormalized ? [u.result.values.emailNormalized] : [])));
-  const currentUsers = w.users.filter((u) => (u.directoryId === DIR && u.externalId !== null && f.focus.userIds.has(u.externalId)) || (u.values.emailNormalized !== null && emails.has(u.values.emailNormalized)));
-  const loadedIds = new Set(currentUsers.map((u) => u.id));
   return {
     directoryId: DIR, directoryUsers: f.users, users, groups: f.groups, memberships: f.memberships,
     expandedMembers: new Map(after.settings.mappings.map((m) => [m.sourceGroupId, f.graph.usersOf(m.sourceGroupId)])),
-    current: { users: currentUsers, groups: f.currentGroups, memberships: f.currentMemberships, grants: w.grants.filter((g) => loadedIds.has(g.userId)), mirrorHashes: f.mirrorHashes },
+    current: { ...focusedCurrentOf(w, users, f.focus.userIds), groups: f.currentGroups, memberships: f.currentMemberships, mirrorHashes: f.mirrorHashes },
     focus: f.focus, settings: after.settings,
   };
 }
@@ -532,28 +540,17 @@ describe.each(Object.keys(STORED_LISTS))('focused full reads, stored lists %s', 
     const caseArb = fc.tuple(snapshotArb, snapshotArb, anyWorldArb)
       .chain(([s0, other, w]) => editedSnapshotArb(s0, other).map((s1) => ({ s0: withContentHashes(s0), s1: withContentHashes(s1), w })));
     fc.assert(fc.property(caseArb, ({ s0, s1, w }) => {
-      let settled = applyInMemory(w, plan(inputOf(s0, w)));
-      settled = applyInMemory(settled, plan(inputOf(s0, settled)));
-      const last = plan(inputOf(s0, settled));
-      fc.pre(isEmptyPlan(last));
-      const lastErrors = last.errors.map((e) => e.externalId);
-
-      const whole = plan(inputOf(s1, settled));
-      const focused = plan(fullReadInputOf(s1, settled, lastErrors, storedLists));
-      expect(contentOf(applyInMemory(settled, focused))).toEqual(contentOf(applyInMemory(settled, whole)));
-      expect(focused.errors.map((e) => e.externalId).sort()).toEqual(whole.errors.map((e) => e.externalId).sort());
+      const { settled, lastErrors } = settleOn(s0, w);
+      expectSameOutcome(settled, plan(fullReadInputOf(s1, settled, lastErrors, storedLists)), plan(inputOf(s1, settled)));
     }), { numRuns: Number(process.env.FOCUS_RUNS ?? 400) });
   });
 
   it('plan nothing for a read that matches the mirror', () => {
     fc.assert(fc.property(snapshotArb.map(withContentHashes), anyWorldArb, (s, w) => {
-      let settled = applyInMemory(w, plan(inputOf(s, w)));
-      settled = applyInMemory(settled, plan(inputOf(s, settled)));
-      const last = plan(inputOf(s, settled));
-      fc.pre(isEmptyPlan(last));
-      const input = fullReadInputOf(s, settled, last.errors.map((e) => e.externalId), storedLists);
+      const { settled, lastErrors } = settleOn(s, w);
+      const input = fullReadInputOf(s, settled, lastErrors, storedLists);
       expect(input.memberships.size + input.current.memberships.size + input.groups.length + input.current.groups.length).toBe(0);
-      expect([...input.focus!.userIds].sort()).toEqual(last.errors.map((e) => e.externalId).sort());
+      expect([...input.focus!.userIds].sort()).toEqual([...lastErrors].sort());
       expect(isEmptyPlan(plan(input))).toBe(true);
     }), RUNS);
   });
