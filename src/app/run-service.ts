@@ -4,6 +4,7 @@ import { ApiError, notFound } from './api-error.js';
 import type { PageRequest } from '../store/pagination.js';
 import type { EventFilter } from '../store/repositories/run-repository.js';
 import { describeFailure } from '../sync/run-executor.js';
+import { clearStagedUsers } from '../sync/staged-users.js';
 
 export function createRunService(ctx: AppContext) {
   const { repos } = ctx;
@@ -51,6 +52,7 @@ export function createRunService(ctx: AppContext) {
       const run = await get(tenantId, id);
       if (run.status !== 'blocked') throw new ApiError(409, 'not_blocked', `Run ${id} is ${run.status}; only a blocked run can be rejected.`);
       await db.updateTable('sync_runs').set({ status: 'rejected', blocked_plan: null }).where('id', '=', id).where('tenant_id', '=', tenantId).where('status', '=', 'blocked').execute();
+      await clearStagedUsers(db, id);
       const seq = await db.selectFrom('sync_events').select((eb) => eb.fn.max('seq').as('max')).where('run_id', '=', id).executeTakeFirst();
       await db.insertInto('sync_events').values({ tenant_id: tenantId, run_id: id, seq: Number(seq?.max ?? 0) + 1, kind: 'rejected', subject: id, message: 'An admin rejected the run; nothing was applied.', details: null, created_at: new Date().toISOString() }).execute();
       return get(tenantId, id);

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { postgresBulkInsert, sqliteBulkInsert, type BulkInsert } from './bulk-insert.js';
@@ -16,6 +16,7 @@ import * as m003 from './migrations/003-audit.js';
 import * as m004 from './migrations/004-plan-fingerprint.js';
 import * as m005 from './migrations/005-memberships-without-fk.js';
 import * as m006 from './migrations/006-whole-plan.js';
+import * as m007 from './migrations/007-staged-directory-users.js';
 
 export interface Store {
   db: Kysely<Database>;
@@ -41,12 +42,19 @@ export interface Store {
   refreshStatistics(tables: ReadonlyArray<keyof Database>): Promise<void>;
   /** Many rows into one table inside a transaction: COPY (PostgreSQL), a reused prepared statement (SQLite). */
   insertRows: BulkInsert;
+  /**
+   * A transaction for scratch rows that may be lost if the database server crashes (a run's staged
+   * records: the run starts its stage again). PostgreSQL commits it without waiting for the WAL to
+   * reach disk (`synchronous_commit = off`: 200 staged pages waited ~5 s on flushes); SQLite's
+   * commits do not wait for the disk in WAL mode anyway.
+   */
+  scratchTransaction<T>(fn: (tx: Transaction<Database>) => Promise<T>): Promise<T>;
   /** SQLite only: one prepared query per parameter row (point lookups through an index), all results. */
   selectPerRow?: <T>(statement: string, rows: ReadonlyArray<readonly unknown[]>) => T[];
   close(): Promise<void>;
 }
 
-const migrations: Record<string, Migration> = { '001-initial': m001, '002-console': m002, '003-audit': m003, '004-plan-fingerprint': m004, '005-memberships-without-fk': m005, '006-whole-plan': m006 };
+const migrations: Record<string, Migration> = { '001-initial': m001, '002-console': m002, '003-audit': m003, '004-plan-fingerprint': m004, '005-memberships-without-fk': m005, '006-whole-plan': m006, '007-staged-directory-users': m007 };
 
 export interface StoreOptions {
   /** PostgreSQL URL; when absent, SQLite at `${dataDir}/accessiq.db` (or `sqlitePath`). */
@@ -95,6 +103,7 @@ function openSqlite(file: string, busyTimeoutMs: number): Store {
   };
   return { db, engine: 'sqlite', supportsSkipLocked: false, maxParameters: 32_000, supportsArrayParameters: false, withoutWaiting, selectPerRow,
     insertRows: sqliteBulkInsert(sqlite),
+    scratchTransaction: (fn) => db.transaction().execute(fn),
     refreshStatistics: async () => undefined, close: () => db.destroy() };
 }
 
@@ -125,6 +134,10 @@ function openPostgres(url: string): Store {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, engine: 'postgres', supportsSkipLocked: true, maxParameters: 60_000, supportsArrayParameters: true, withoutWaiting: (fn) => fn(db),
     insertRows: postgresBulkInsert((pid) => clients.get(pid)),
+    scratchTransaction: (fn) => db.transaction().execute(async (tx) => {
+      await sql`set local synchronous_commit = off`.execute(tx);
+      return fn(tx);
+    }),
     refreshStatistics: async (tables) => {
       if (tables.length) await sql`analyze ${sql.join(tables.map((t) => sql.table(t)))}`.execute(db);
     },

@@ -99,6 +99,18 @@ export interface DirectoryUserTable {
   updated_at: string;
 }
 
+/** A provider user record a full read staged for its run's apply (migration 007). */
+export interface StagedDirectoryUserTable {
+  run_id: string;
+  tenant_id: string;
+  directory_id: string;
+  external_id: string;
+  raw: string;
+  hash: string;
+  enabled: number;
+  org_unit_path: string | null;
+}
+
 export interface DirectoryGroupTable {
   id: string;
   tenant_id: string;
@@ -226,6 +238,7 @@ export interface Database {
   users: UserTable;
   directories: DirectoryTable;
   directory_users: DirectoryUserTable;
+  staged_directory_users: StagedDirectoryUserTable;
   directory_groups: DirectoryGroupTable;
   directory_memberships: DirectoryMembershipTable;
   group_mappings: GroupMappingTable;

@@ -14,6 +14,7 @@ import { newId } from '../lib/ids.js';
 import { grantSourceKey } from '../domain/roles.js';
 import type { Plan, MappedValues, MemberListChange } from './plan.js';
 import type { RunLog } from './plan-events.js';
+import { copyStagedUsers } from './staged-users.js';
 
 export interface ApplyContext {
   tenantId: string;
@@ -55,12 +56,16 @@ export async function applyPlan(store: ApplyStore, plan: Plan, log: RunLog, ctx:
   return store.db.transaction().execute(async (tx) => {
     let rows = 0;
 
-    // the mirror: an empty one (a first sync) takes plain inserts, else upserts
-    const mirrorEmpty = !(await tx.selectFrom('directory_users').select('external_id').where('directory_id', '=', directoryId).limit(1).executeTakeFirst());
+    // the mirror: records a whole read staged are copied in from the stage (sync/staged-users.ts);
+    // the rest are written from the plan, into an empty mirror (a first sync) as plain inserts
+    const held = plan.mirror.upserts.filter((u) => u.raw !== null);
+    const staged = plan.mirror.upserts.length - held.length;
+    if (staged) rows += await copyStagedUsers(tx, ctx, staged, now);
+    const mirrorEmpty = !staged && !(await tx.selectFrom('directory_users').select('external_id').where('directory_id', '=', directoryId).limit(1).executeTakeFirst());
     if (mirrorEmpty) {
       rows += await insertRows(tx, 'directory_users', ['tenant_id', 'directory_id', 'external_id', 'raw', 'hash', 'enabled', 'org_unit_path', 'updated_at'],
-        () => rowsOf(plan.mirror.upserts, (u) => [tenantId, directoryId, u.externalId, JSON.stringify(u.raw), u.hash, u.enabled ? 1 : 0, u.orgUnitPath, now]));
-    } else for (const batch of chunks(plan.mirror.upserts)) {
+        () => rowsOf(held, (u) => [tenantId, directoryId, u.externalId, JSON.stringify(u.raw), u.hash, u.enabled ? 1 : 0, u.orgUnitPath, now]));
+    } else for (const batch of chunks(held)) {
       await tx.insertInto('directory_users').values(batch.map((u) => ({
         tenant_id: tenantId, directory_id: directoryId, external_id: u.externalId, raw: JSON.stringify(u.raw), hash: u.hash,
         enabled: u.enabled ? 1 : 0, org_unit_path: u.orgUnitPath, updated_at: now,
@@ -75,8 +80,8 @@ export async function applyPlan(store: ApplyStore, plan: Plan, log: RunLog, ctx:
       await tx.deleteFrom('directory_users').where('directory_id', '=', directoryId).where('external_id', 'in', batch).execute();
       rows += batch.length;
     }
-    // the written records are let go: a first sync's 100k provider records (~100 MiB) need not
-    // stay live through the rest of the apply (nothing reads them after this)
+    // the written records are let go: provider records held in the plan (a delta round's, or any
+    // not staged) need not stay live through the rest of the apply (nothing reads them after this)
     plan.mirror.upserts = [];
 
     // groups

@@ -116,10 +116,16 @@ export const toCurrentUser = (r: Pick<UserRow, 'id' | 'directory_id' | 'external
   },
 });
 
-/** What an incremental run already read from the mirror (before its delta): not read twice. */
+/** What a run already read from the mirror (before its delta, or before a whole read): not read twice. */
 export interface KnownStoredState {
-  memberships: Map<string, GroupMembers>;
-  mirrorHashes: Map<string, string>;
+  memberships?: Map<string, GroupMembers>;
+  mirrorHashes?: Map<string, string>;
+}
+
+/** The mirror's content hash of each user record the directory last sent. */
+export async function loadMirrorHashes(db: Kysely<Database>, tenantId: string, directoryId: string): Promise<Map<string, string>> {
+  const rows = await db.selectFrom('directory_users').select(['external_id', 'hash']).where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).execute();
+  return new Map(rows.map((m) => [m.external_id, m.hash]));
 }
 
 export async function loadCurrentState(db: Kysely<Database>, tenantId: string, directoryId: string, known?: KnownStoredState): Promise<PlannerInput['current']> {
@@ -134,8 +140,7 @@ export async function loadCurrentState(db: Kysely<Database>, tenantId: string, d
   const memberships = known?.memberships ?? await loadMemberships(db, tenantId, directoryId);
   const grants = await db.selectFrom('role_grants').select(['id', 'user_id', 'organization_id', 'role_key', 'source', 'mapping_id'])
     .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).where('source', '!=', 'manual').execute();
-  const mirrorHashes = known?.mirrorHashes ?? new Map((await db.selectFrom('directory_users').select(['external_id', 'hash'])
-    .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).execute()).map((m) => [m.external_id, m.hash]));
+  const mirrorHashes = known?.mirrorHashes ?? await loadMirrorHashes(db, tenantId, directoryId);
 
   return {
     users: users.map(toCurrentUser),

@@ -13,18 +13,48 @@ export type MissingFields = Map<string, { count: number; sample: string[] }>;
 
 export function mapUsers(users: MirrorUser[], mapping: CompiledMapping): { users: PlannedUser[]; missing: MissingFields } {
   const missing: MissingFields = new Map();
-  const mapped = users.map((u) => mapUser(u, mapping, (paths) => {
-    for (const path of paths) {
-      let m = missing.get(path);
-      if (!m) missing.set(path, (m = { count: 0, sample: [] }));
-      m.count++;
-      if (m.sample.length < 5) m.sample.push(u.externalId);
-    }
-  }));
+  const mapped = users.map((u) => mapUser(u, mapping, (paths) => countMissing(missing, paths, u.externalId)));
   return { users: mapped, missing };
 }
 
+/**
+ * Maps users page by page as a whole read receives them, before the scope is known (it needs every
+ * member list), so their records can be let go; `pick` then gives what `mapUsers` would for the
+ * in-scope users. Costs a mapping per out-of-scope user, not a second pass over 100k records.
+ */
+export function createReadMapper(mapping: CompiledMapping) {
+  const byId = new Map<string, { user: PlannedUser; missing?: string[] }>();
+  return {
+    add(u: MirrorUser): void {
+      let missing: string[] | undefined;
+      const user = mapUser(u, mapping, (paths) => { missing = paths; });
+      byId.set(u.externalId, missing ? { user, missing } : { user });
+    },
+    pick(users: readonly MirrorUser[]): { users: PlannedUser[]; missing: MissingFields } {
+      const missing: MissingFields = new Map();
+      const mapped = users.map((u) => {
+        const m = byId.get(u.externalId);
+        if (!m) throw new Error(`User ${u.externalId} was read but never mapped.`);
+        if (m.missing) countMissing(missing, m.missing, u.externalId);
+        return m.user;
+      });
+      byId.clear();
+      return { users: mapped, missing };
+    },
+  };
+}
+
+function countMissing(missing: MissingFields, paths: readonly string[], externalId: string) {
+  for (const path of paths) {
+    let m = missing.get(path);
+    if (!m) missing.set(path, (m = { count: 0, sample: [] }));
+    m.count++;
+    if (m.sample.length < 5) m.sample.push(externalId);
+  }
+}
+
 export function mapUser(u: MirrorUser, mapping: CompiledMapping, onMissing?: (paths: string[]) => void): PlannedUser {
+  if (u.raw === null) throw new Error(`The record of user ${u.externalId} was staged and let go before it was mapped.`);
   const { values, missing } = applyMapping(mapping, u.raw);
   if (missing.length) onMissing?.(missing);
   const subject = values.email ?? values.displayName ?? u.externalId;

@@ -34,7 +34,7 @@ export const planGuard = z.object({
     z.object({ kind: z.literal('revoke'), grantId: z.string(), userId: z.string(), ...target }),
   ])),
   mirror: z.object({
-    upserts: z.array(z.object({ externalId: z.string(), enabled: z.boolean(), orgUnitPath: z.string().nullable(), raw, hash: z.string() })),
+    upserts: z.array(z.object({ externalId: z.string(), enabled: z.boolean(), orgUnitPath: z.string().nullable(), raw: raw.nullable(), hash: z.string() })),
     deletes: z.array(z.string()),
   }),
   errors: z.array(z.object({ externalId: z.string(), subject: z.string(), message: z.string(), hint: z.string().optional() })),

@@ -77,7 +77,8 @@ export interface MirrorUser {
   externalId: string;
   enabled: boolean;
   orgUnitPath: string | null;
-  raw: Record<string, unknown>;
+  /** The provider's record; null once a whole read staged it for its run (sync/staged-users.ts). */
+  raw: Record<string, unknown> | null;
   hash: string;
 }
 

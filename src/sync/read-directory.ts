@@ -7,6 +7,7 @@ import { ProviderError } from '../providers/provider-error.js';
 import { recordHash } from '../lib/stable-hash.js';
 import type { GroupMembers, MirrorUser } from './plan.js';
 import { countMemberships, createInterner } from './memberships.js';
+import { readAhead } from '../lib/read-ahead.js';
 
 export interface DirectorySnapshot {
   users: MirrorUser[];
@@ -26,25 +27,33 @@ export interface ReadProgress {
 
 export async function readDirectory(
   connector: DirectoryConnector,
-  opts: { concurrency?: number; onProgress?: (p: ReadProgress) => void } = {},
+  opts: {
+    concurrency?: number;
+    onProgress?: (p: ReadProgress) => void;
+    /** Each page of users as read (a whole read maps and stages them there, then lets their records go). */
+    onUsers?: (page: MirrorUser[]) => Promise<void>;
+  } = {},
 ): Promise<DirectorySnapshot> {
   const progress: ReadProgress = { phase: 'users', users: 0, groups: 0, groupsWithMembersRead: 0 };
   const report = () => opts.onProgress?.({ ...progress });
   let duplicates = 0;
 
   const users = new Map<string, MirrorUser>();
-  for await (const page of connector.listUsers()) {
-    for (const u of page) {
+  // one page ahead: the provider serves the next page while this one is hashed, mapped and staged
+  for await (const page of readAhead(connector.listUsers())) {
+    const read = page.map(toMirrorUser);
+    for (const u of read) {
       if (users.has(u.externalId)) duplicates++;
-      users.set(u.externalId, toMirrorUser(u));
+      users.set(u.externalId, u);
     }
+    await opts.onUsers?.(read);
     progress.users = users.size;
     report();
   }
 
   progress.phase = 'groups';
   const groups = new Map<string, SourceGroup & { hash: string }>();
-  for await (const page of connector.listGroups()) {
+  for await (const page of readAhead(connector.listGroups())) {
     for (const g of page) {
       if (groups.has(g.externalId)) duplicates++;
       groups.set(g.externalId, toSnapshotGroup(g));

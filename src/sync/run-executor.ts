@@ -17,11 +17,13 @@ import type { ConnectorContext, DirectoryConnector } from '../providers/types.js
 import type { SecretBox } from '../security/secret-box.js';
 import { emptyCounts, type RunCounts } from '../domain/run-counts.js';
 import { compileMapping } from './mapping/index.js';
-import { readDirectory, type ReadProgress } from './read-directory.js';
+import { readDirectory, type DirectorySnapshot, type ReadProgress } from './read-directory.js';
 import { applyDelta, loadMirrorSnapshot } from './mirror-snapshot.js';
 import { createGroupGraph, createScope } from './scope.js';
-import { mapUsers, type MissingFields } from './map-users.js';
-import { loadCurrentState } from './current-state.js';
+import { createReadMapper, mapUsers, type MissingFields } from './map-users.js';
+import { loadCurrentState, loadMirrorHashes } from './current-state.js';
+import type { CompiledMapping } from './mapping/index.js';
+import { clearStagedUsers, createUserStage } from './staged-users.js';
 import { lastRunErrors, storedGroupSizes, loadFocusedCurrent, readFocused } from './focused-input.js';
 import { focusFullRead, loadStoredMirror, readsVolatileFields } from './focused-full-read.js';
 import { planFingerprint } from './plan-fingerprint.js';
@@ -29,7 +31,7 @@ import { plan as makePlan, type PlannedUser, type PlannerInput } from './planner
 import { checkSafeguards } from './safeguards.js';
 import { planEvents, runLog, type LogEntry } from './plan-events.js';
 import { applyPlan, writeLog } from './applier.js';
-import type { Plan } from './plan.js';
+import type { MirrorUser, Plan } from './plan.js';
 import { planGuard } from './plan-guard.js';
 import { RunFailure } from './run-failure.js';
 import { confirmRemovals } from './confirm-removals.js';
@@ -151,7 +153,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
     // a full read plans only what differs from the mirror while a whole plan is recent, and only if
     // the mapping reads nothing the content hash leaves out (sync/focused-full-read.ts)
     const focusFull = focusOn !== null && lessThanHoursAgo(planned.wholeAt, directory.settings.schedule.fullSyncEveryHours) && !readsVolatileFields(compiled.mapping);
-    const read = await readSnapshot(run, directory, provider.capabilities.supportsDelta, connector, onProgress, focusOn, focusFull);
+    const read = await readSnapshot(run, directory, provider.capabilities.supportsDelta, connector, onProgress, focusOn, focusFull, compiled.mapping);
     const { mode, cursor, notes } = read;
 
     let input: PlannerInput;
@@ -181,10 +183,11 @@ export function createRunExecutor(deps: RunExecutorDeps) {
         ? `Planned only the ${f.focus.userIds.size} users and ${lists} member lists that differ from the last read; every other record was already in step (the whole directory is planned after a settings change and at least every ${directory.settings.schedule.fullSyncEveryHours} hours).`
         : `Planned only the ${f.focus.userIds.size} users and ${lists} member lists this round touched; every other record was already in step.`);
     } else {
-      const { snapshot, stored } = read;
+      const { snapshot, stored, mapper } = read;
       const graph = createGroupGraph(snapshot.memberships);
       const inScope = createScope(directory.settings.userFilter, graph);
-      ({ users: mapped, missing } = mapUsers(snapshot.users.filter(inScope), compiled.mapping));
+      // a whole read mapped its users as it read them (their records are staged, not held)
+      ({ users: mapped, missing } = mapper ? mapper.pick(snapshot.users.filter(inScope)) : mapUsers(snapshot.users.filter(inScope), compiled.mapping));
       tRead = performance.now();
       const current = await loadCurrentState(db, run.tenant_id, directory.id, stored);
       input = {
@@ -277,7 +280,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
    * round under the settings the directory was last planned with (`focusOn`) reads only what it
    * touched (sync/focused-input.ts).
    */
-  async function readSnapshot(run: SyncRunRow, directory: DirectoryRecord, supportsDelta: boolean, connector: DirectoryConnector, onProgress: (p: ReadProgress) => void, focusOn: PlannerInput['settings'] | null, focusFull: boolean) {
+  async function readSnapshot(run: SyncRunRow, directory: DirectoryRecord, supportsDelta: boolean, connector: DirectoryConnector, onProgress: (p: ReadProgress) => void, focusOn: PlannerInput['settings'] | null, focusFull: boolean, mapping: CompiledMapping) {
     const notes: string[] = [];
     const watchedGroups = () => [...new Set([...directory.settings.userFilter.groups, ...(focusOn?.mappings ?? []).map((m) => m.sourceGroupId)])];
     const fullIsRecent = lessThanHoursAgo(directory.lastFullSyncAt, directory.settings.schedule.fullSyncEveryHours);
@@ -294,28 +297,50 @@ export function createRunExecutor(deps: RunExecutorDeps) {
         notes.push('The settings changed since the last run: every user was planned again.');
         // the mirror as stored is also the current state's memberships and hashes (applyDelta copies on write)
         const stored = { memberships: mirror.memberships, mirrorHashes: new Map(mirror.users.map((u) => [u.externalId, u.hash])) };
-        return { snapshot: applyDelta(mirror, changes), mode: 'incremental' as const, cursor: changes.cursor, notes, stored, focused: null };
+        return { snapshot: applyDelta(mirror, changes), mode: 'incremental' as const, cursor: changes.cursor, notes, stored, focused: null, mapper: null };
       } catch (e) {
         if (!isProviderError(e) || e.code !== 'delta_expired') throw e;
         notes.push(`The stored delta token is no longer valid (${e.message}); did a full read instead.`);
       }
     }
     const cursor = supportsDelta && connector.startDelta ? await connector.startDelta() : null;
-    const loadStored = () => Promise.all([loadStoredMirror(db, run.tenant_id, directory.id), lastRunErrors(db, run.tenant_id, directory.id)]);
-    // what a focused read is compared with may load while the directory is read (only this
-    // directory's runs change it, and the lease makes this the one): on PostgreSQL, whose server
-    // runs the queries; SQLite would run them in this thread and stall the read (Okta: 19.2 → 21.7 s)
-    const early = focusFull && store.engine === 'postgres' ? loadStored() : null;
-    early?.catch(() => undefined); // a failed read fails the run; this load is then not waited for
-    const snapshot = await readDirectory(connector, { onProgress });
-    if (snapshot.duplicates) notes.push(`The provider sent ${snapshot.duplicates} duplicate records across pages; each was kept once.`);
+    const duplicatesNote = (n: number) => { if (n) notes.push(`The provider sent ${n} duplicate records across pages; each was kept once.`); };
     if (focusFull) {
+      const loadStored = () => Promise.all([loadStoredMirror(db, run.tenant_id, directory.id), lastRunErrors(db, run.tenant_id, directory.id)]);
+      // what a focused read is compared with may load while the directory is read (only this
+      // directory's runs change it, and the lease makes this the one): on PostgreSQL, whose server
+      // runs the queries; SQLite would run them in this thread and stall the read (Okta: 19.2 → 21.7 s)
+      const early = store.engine === 'postgres' ? loadStored() : null;
+      early?.catch(() => undefined); // a failed read fails the run; this load is then not waited for
+      const snapshot = await readDirectory(connector, { onProgress });
+      duplicatesNote(snapshot.duplicates);
       const t = performance.now();
       const [stored, lastErrors] = await (early ?? loadStored());
       const focused = focusFullRead(snapshot, stored, { watchedGroups: watchedGroups(), lastErrors });
       return { focused, mode: 'full' as const, cursor, notes, compareMs: performance.now() - t };
     }
-    return { snapshot, mode: 'full' as const, cursor, notes, stored: undefined, focused: null };
+    // a whole read maps each page of users and stages the records the mirror lacks as the page
+    // arrives, then lets the records go: 100k provider records are never held at once
+    const mirrorHashes = await loadMirrorHashes(db, run.tenant_id, directory.id);
+    const stage = await createUserStage(store, { tenantId: run.tenant_id, directoryId: directory.id, runId: run.id, dryRun: run.dry_run === 1 });
+    const mapper = createReadMapper(mapping);
+    const letGo = (page: readonly MirrorUser[]) => () => { for (const u of page) u.raw = null; };
+    let snapshot: DirectorySnapshot;
+    try {
+      snapshot = await readDirectory(connector, {
+        onProgress,
+        onUsers: async (page) => {
+          for (const u of page) mapper.add(u);
+          await stage.add(page, (u) => mirrorHashes.get(u.externalId) !== u.hash, letGo(page));
+        },
+      });
+      await stage.flush();
+    } catch (e) {
+      await stage.settle(); // no write may land after the failed run clears its stage
+      throw e;
+    }
+    duplicatesNote(snapshot.duplicates);
+    return { snapshot, mode: 'full' as const, cursor, notes, stored: { mirrorHashes }, focused: null, mapper };
   }
 
   async function resolveDefaultGrant(tenantId: string, directory: DirectoryRecord) {
@@ -381,6 +406,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
       }
       const error = describeFailure(e);
       logger.warn({ runId: run.id, directoryId: run.directory_id, code: error.code, err: error.message }, 'sync run failed');
+      await clearStagedUsers(db, run.id).catch(() => undefined); // nothing of a failed run is applied
       await writeLog(store, db, run.tenant_id, run.id, [{ kind: 'error', subject: row?.name ?? run.directory_id, message: error.message, details: { code: error.code, ...(error.hint ? { hint: error.hint } : {}) } }], new Date().toISOString())
         .catch(() => undefined);
       await finish(run, 'failed', { ...counts, errors: counts.errors + 1 }, { error }).catch((err: unknown) => logger.error({ err: String(err) }, 'could not record the failed run'));

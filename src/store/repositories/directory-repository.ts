@@ -77,8 +77,9 @@ export function createDirectoryRepository(db: Kysely<Database>) {
         if (!exists) return false;
         await tx.deleteFrom('role_grants').where('tenant_id', '=', tenantId).where('directory_id', '=', id).where('source', '!=', 'manual').execute();
         await tx.updateTable('users').set({ directory_id: null, external_id: null, sync_hash: null }).where('tenant_id', '=', tenantId).where('directory_id', '=', id).execute();
-        // the mirror's memberships have no foreign key (migration 005); the rest of the mirror cascades
+        // the mirror's memberships and staged records have no foreign key (migrations 005, 007); the rest of the mirror cascades
         await tx.deleteFrom('directory_memberships').where('tenant_id', '=', tenantId).where('directory_id', '=', id).execute();
+        await tx.deleteFrom('staged_directory_users').where('tenant_id', '=', tenantId).where('directory_id', '=', id).execute();
         await tx.deleteFrom('directories').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
         return true;
       });
