@@ -6,7 +6,7 @@
 import { findProvider } from '../src/providers/registry.js';
 import { readDirectory } from '../src/sync/read-directory.js';
 import { createGroupGraph, createScope } from '../src/sync/scope.js';
-import { mapUsers } from '../src/sync/map-users.js';
+import { createReadMapper } from '../src/sync/map-users.js';
 import { compileMapping } from '../src/sync/mapping/index.js';
 import { plan as makePlan } from '../src/sync/planner.js';
 import { planEvents } from '../src/sync/plan-events.js';
@@ -29,15 +29,25 @@ try {
   stage('start');
   const def = findProvider(provider)!;
   const connector = def.createConnector(def.credentialsGuard.parse(emulator.credentials), {});
-  const t0 = performance.now();
-  const snapshot = await readDirectory(connector);
-  console.log(`read ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  stage('snapshot read');
-  const graph = createGroupGraph(snapshot.memberships);
   const compiled = compileMapping(def.defaultAttributeMapping);
   if (!compiled.ok) throw new Error('the default mapping does not compile');
-  const { users: mapped } = mapUsers(snapshot.users.filter(createScope({ groups: [], orgUnits: [] }, graph)), compiled.mapping);
-  stage('users mapped');
+  // as a whole read in the service: each page mapped as it arrives and its records let go (the
+  // service stages them in the database first: src/sync/staged-users.ts)
+  const mapper = createReadMapper(compiled.mapping);
+  const t0 = performance.now();
+  const snapshot = await readDirectory(connector, {
+    onUsers: async (page) => {
+      for (const u of page) {
+        mapper.add(u);
+        u.raw = null;
+      }
+    },
+  });
+  console.log(`read ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  stage('snapshot read, users mapped');
+  const graph = createGroupGraph(snapshot.memberships);
+  const { users: mapped } = mapper.pick(snapshot.users.filter(createScope({ groups: [], orgUnits: [] }, graph)));
+  stage('in-scope users picked');
   const plan = makePlan({
     directoryId: 'd', directoryUsers: snapshot.users, users: mapped,
     groups: snapshot.groups.map((g) => ({ externalId: g.externalId, name: g.name, description: g.description ?? null, raw: g.raw, hash: g.hash })),

@@ -23,7 +23,7 @@ import { createGroupGraph, createScope } from './scope.js';
 import { createReadMapper, mapUsers, type MissingFields } from './map-users.js';
 import { loadCurrentState, loadMirrorHashes } from './current-state.js';
 import type { CompiledMapping } from './mapping/index.js';
-import { clearStagedUsers, createUserStage } from './staged-users.js';
+import { clearStagedUsers, createUserStage, dropStagedUsersOf } from './staged-users.js';
 import { lastRunErrors, storedGroupSizes, loadFocusedCurrent, readFocused } from './focused-input.js';
 import { focusFullRead, loadStoredMirror, readsVolatileFields } from './focused-full-read.js';
 import { planFingerprint } from './plan-fingerprint.js';
@@ -322,7 +322,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
     // a whole read maps each page of users and stages the records the mirror lacks as the page
     // arrives, then lets the records go: 100k provider records are never held at once
     const mirrorHashes = await loadMirrorHashes(db, run.tenant_id, directory.id);
-    const stage = await createUserStage(store, { tenantId: run.tenant_id, directoryId: directory.id, runId: run.id, dryRun: run.dry_run === 1 });
+    const stage = createUserStage(store, { tenantId: run.tenant_id, directoryId: directory.id, runId: run.id, dryRun: run.dry_run === 1 });
     const mapper = createReadMapper(mapping);
     const letGo = (page: readonly MirrorUser[]) => () => { for (const u of page) u.raw = null; };
     let snapshot: DirectorySnapshot;
@@ -366,6 +366,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
     try {
       if (!row) throw new RunFailure('not_found', 'The directory was deleted.');
       const directory = toDirectory(row);
+      if (run.dry_run === 0) await dropStagedUsersOf(db, run.tenant_id, directory.id);
       const built = await buildPlan(run, directory, signal, { fingerprint: row.plan_fingerprint, wholeAt: row.last_whole_plan_at });
       counts = built.counts;
       const now = new Date().toISOString();

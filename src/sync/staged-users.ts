@@ -26,13 +26,8 @@ export interface RunRef {
  * write and raises a failed one; `settle` waits without raising (a failing run, before it clears
  * the stage). A dry run stages nothing: it applies nothing.
  */
-export async function createUserStage(store: Pick<Store, 'db' | 'insertRows' | 'scratchTransaction'>, run: RunRef & { dryRun: boolean }) {
-  const { db, insertRows } = store;
-  // a run starting on this directory makes every earlier plan stale (a blocked one can no longer be
-  // approved), and a run taken over after a crash starts its stage again: what they staged goes
-  if (!run.dryRun) {
-    await db.deleteFrom('staged_directory_users').where('tenant_id', '=', run.tenantId).where('directory_id', '=', run.directoryId).execute();
-  }
+export function createUserStage(store: Pick<Store, 'insertRows' | 'scratchTransaction'>, run: RunRef & { dryRun: boolean }) {
+  const { insertRows } = store;
   const staged = new Set<string>();
   let inFlight: Promise<void> | null = null;
 
@@ -74,7 +69,16 @@ export async function createUserStage(store: Pick<Store, 'db' | 'insertRows' | '
   return stage;
 }
 
-export type UserStage = Awaited<ReturnType<typeof createUserStage>>;
+export type UserStage = ReturnType<typeof createUserStage>;
+
+/**
+ * Drops what earlier runs of a directory staged, when a real run starts on it: the run makes every
+ * earlier plan stale (a blocked one can no longer be approved), and a run taken over after a crash
+ * starts its stage again.
+ */
+export async function dropStagedUsersOf(db: Kysely<Database>, tenantId: string, directoryId: string): Promise<void> {
+  await db.deleteFrom('staged_directory_users').where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).execute();
+}
 
 /** Deletes a run's staged records (applied, failed, dry run, rejected). */
 export async function clearStagedUsers(db: Kysely<Database>, runId: string): Promise<void> {

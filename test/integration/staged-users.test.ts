@@ -2,7 +2,7 @@
  * Staged user records end to end (src/sync/staged-users.ts), over the API on both databases: a whole
  * read stages exactly the records the mirror lacks; a failed first sync leaves no stage and no
  * mirror; a blocked run keeps its stage (its plan holds no records) through a dry run, a rejection
- * drops it, and an approval copies it into the mirror.
+ * drops it, an approval copies it into the mirror, and a later real run drops it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
@@ -108,6 +108,21 @@ for (const engine of ENGINES) {
         expect(after.get(id)?.hash).not.toBe(before.get(id)?.hash);
       }
       for (const [id, row] of before) if (!changedIds.includes(id)) expect(after.get(id)).toEqual(row);
+    });
+
+    it('a later real run drops the stage of a blocked run it made stale, even one that stages nothing itself', async () => {
+      const more = people().filter((p) => p.state === 'active').slice(0, 150).map((p) => p.key);
+      for (const k of more) started.emulator.state.setState(k, 'suspended');
+      const blocked = await wholeSync();
+      expect(blocked.status).toBe('blocked');
+      expect((await staged()).length).toBe(more.length);
+      // a scheduled full read under the same settings, the last whole plan recent: it plans only what
+      // differs (sync/focused-full-read.ts) and stages nothing itself
+      await db().updateTable('directories').set({ last_whole_plan_at: new Date().toISOString() }).where('id', '=', dirId).execute();
+      const later = await svc.api.sync(dirId, { full: true }, 60_000);
+      expect(['succeeded', 'blocked']).toContain(later.status);
+      expect(await staged()).toEqual([]);
+      expect((await svc.api.post(`/api/v1/sync-runs/${blocked.id}/approve`)).status).toBe(409);
     });
   });
 }

@@ -12,7 +12,7 @@ import { createDirectoryRepository } from '../../src/store/repositories/director
 import { createRunRepository } from '../../src/store/repositories/run-repository.js';
 import { directorySettingsGuard } from '../../src/domain/directory-settings.js';
 import { applyPlan } from '../../src/sync/applier.js';
-import { createUserStage } from '../../src/sync/staged-users.js';
+import { createUserStage, dropStagedUsersOf } from '../../src/sync/staged-users.js';
 import type { MirrorUser, Plan } from '../../src/sync/plan.js';
 
 const user = (id: string, version: number): MirrorUser => ({
@@ -56,7 +56,7 @@ describe.each(ENGINES)('staged user records (%s)', (engine) => {
 
   it('stages the wanted records of each page, the later of a record sent twice, and the apply copies exactly them', async () => {
     const runId = await newRun();
-    const stage = await createUserStage(store, { tenantId, directoryId, runId, dryRun: false });
+    const stage = createUserStage(store, { tenantId, directoryId, runId, dryRun: false });
     // a page is written while the next is read: `written` says when its records may be let go
     const written: string[] = [];
     await stage.add([user('a', 1), user('b', 1), user('c', 1)], (u) => u.externalId !== 'c', () => written.push('page 1'));
@@ -77,7 +77,7 @@ describe.each(ENGINES)('staged user records (%s)', (engine) => {
 
     // the upsert path: a staged record replaces the mirror's row
     const runId2 = await newRun();
-    const again = await createUserStage(store, { tenantId, directoryId, runId: runId2, dryRun: false });
+    const again = createUserStage(store, { tenantId, directoryId, runId: runId2, dryRun: false });
     await again.add([user('a', 5)], () => true);
     await again.flush();
     await apply(planOf([letGo(user('a', 5))]), runId2);
@@ -87,20 +87,20 @@ describe.each(ENGINES)('staged user records (%s)', (engine) => {
 
   it('a failed write is raised by the next add or flush', async () => {
     const runId = await newRun();
-    const stage = await createUserStage(store, { tenantId, directoryId, runId, dryRun: false });
+    const stage = createUserStage(store, { tenantId, directoryId, runId, dryRun: false });
     // a record JSON cannot hold: the page's write fails after add returned
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     await stage.add([{ ...user('z', 1), raw: cyclic }], () => true);
     await expect(stage.add([user('w', 1)], () => true)).rejects.toThrow(/circular/);
     await stage.settle();
-    await createUserStage(store, { tenantId, directoryId, runId: await newRun(), dryRun: false });
+    await dropStagedUsersOf(store.db, tenantId, directoryId);
   });
 
   it('fails the apply with nothing written when the stage and the plan disagree', async () => {
     const before = await mirror();
     const runId = await newRun();
-    const stage = await createUserStage(store, { tenantId, directoryId, runId, dryRun: false });
+    const stage = createUserStage(store, { tenantId, directoryId, runId, dryRun: false });
     await stage.add([user('x', 1)], () => true);
     await stage.flush();
     await expect(apply(planOf([letGo(user('x', 1)), letGo(user('y', 1))]), runId)).rejects.toThrow(/staged 1 user records but its plan writes 2; nothing was applied/);
@@ -109,19 +109,19 @@ describe.each(ENGINES)('staged user records (%s)', (engine) => {
   });
 
   it('a dry run stages nothing and leaves a blocked run\'s stage; a new run on the directory drops it', async () => {
+    await dropStagedUsersOf(store.db, tenantId, directoryId); // what the tests before left
     const blockedRun = await newRun();
-    const blocked = await createUserStage(store, { tenantId, directoryId, runId: blockedRun, dryRun: false });
+    const blocked = createUserStage(store, { tenantId, directoryId, runId: blockedRun, dryRun: false });
     await blocked.add([user('p', 1), user('q', 1)], () => true);
     await blocked.flush();
-    const dry = await createUserStage(store, { tenantId, directoryId, runId: await newRun(true), dryRun: true });
+    const dry = createUserStage(store, { tenantId, directoryId, runId: await newRun(true), dryRun: true });
     let dryWritten = false;
     await dry.add([user('r', 1)], () => true, () => { dryWritten = true; });
     await dry.flush();
     expect(dryWritten).toBe(true);
     expect((await stagedRows()).map((r) => [r.runId, r.externalId])).toEqual([[blockedRun, 'p'], [blockedRun, 'q']]);
     // a later real run makes the blocked plan stale (it can no longer be approved): its stage goes
-    const next = await newRun();
-    await createUserStage(store, { tenantId, directoryId, runId: next, dryRun: false });
+    await dropStagedUsersOf(store.db, tenantId, directoryId);
     expect(await stagedRows()).toEqual([]);
   });
 });

@@ -5,8 +5,9 @@
  * is approved or rejected; a failed run deletes them, a dry run stages none, and any later run of
  * the directory (which makes a blocked plan stale) or the directory's deletion deletes them.
  * No key, index or foreign key: each made SQLite rewrite its pages into the WAL at every page's
- * commit (100k Google users staged in 3.8 s with a primary key, 1.5 s without); rows are only ever
- * found by run, and a record sent twice is handled when it is staged (sync/staged-users.ts).
+ * commit (100k Google users staged in 3.8 s with a primary key, 1.5 s without). Rows are found by
+ * run or directory with a scan (the table holds a few runs' rows at most), and a record sent twice
+ * is handled when it is staged (sync/staged-users.ts).
  */
 import type { Kysely } from 'kysely';
 
