@@ -17,13 +17,13 @@ import type { ConnectorContext, DirectoryConnector } from '../providers/types.js
 import type { SecretBox } from '../security/secret-box.js';
 import { emptyCounts, type RunCounts } from '../domain/run-counts.js';
 import { compileMapping } from './mapping/index.js';
-import { readDirectory, type DirectorySnapshot, type ReadProgress } from './read-directory.js';
+import { readDirectory, type ReadProgress } from './read-directory.js';
 import { applyDelta, loadMirrorSnapshot } from './mirror-snapshot.js';
 import { createGroupGraph, createScope } from './scope.js';
-import { createReadMapper, mapUsers, type MissingFields } from './map-users.js';
+import { mapUsers, type MissingFields } from './map-users.js';
 import { loadCurrentState, loadMirrorHashes } from './current-state.js';
 import type { CompiledMapping } from './mapping/index.js';
-import { clearStagedUsers, createUserStage, dropStagedUsersOf } from './staged-users.js';
+import { clearStagedUsers, dropStagedUsersOf, readStaged } from './staged-users.js';
 import { lastRunErrors, storedGroupSizes, loadFocusedCurrent, readFocused } from './focused-input.js';
 import { focusFullRead, loadStoredMirror, readsVolatileFields } from './focused-full-read.js';
 import { planFingerprint } from './plan-fingerprint.js';
@@ -31,7 +31,7 @@ import { plan as makePlan, type PlannedUser, type PlannerInput } from './planner
 import { checkSafeguards } from './safeguards.js';
 import { planEvents, runLog, type LogEntry } from './plan-events.js';
 import { applyPlan, writeLog } from './applier.js';
-import type { MirrorUser, Plan } from './plan.js';
+import type { Plan } from './plan.js';
 import { planGuard } from './plan-guard.js';
 import { RunFailure } from './run-failure.js';
 import { confirmRemovals } from './confirm-removals.js';
@@ -319,26 +319,9 @@ export function createRunExecutor(deps: RunExecutorDeps) {
       const focused = focusFullRead(snapshot, stored, { watchedGroups: watchedGroups(), lastErrors });
       return { focused, mode: 'full' as const, cursor, notes, compareMs: performance.now() - t };
     }
-    // a whole read maps each page of users and stages the records the mirror lacks as the page
-    // arrives, then lets the records go: 100k provider records are never held at once
+    // a whole read maps and stages each page of users as it arrives (sync/staged-users.ts)
     const mirrorHashes = await loadMirrorHashes(db, run.tenant_id, directory.id);
-    const stage = createUserStage(store, { tenantId: run.tenant_id, directoryId: directory.id, runId: run.id, dryRun: run.dry_run === 1 });
-    const mapper = createReadMapper(mapping);
-    const letGo = (page: readonly MirrorUser[]) => () => { for (const u of page) u.raw = null; };
-    let snapshot: DirectorySnapshot;
-    try {
-      snapshot = await readDirectory(connector, {
-        onProgress,
-        onUsers: async (page) => {
-          for (const u of page) mapper.add(u);
-          await stage.add(page, (u) => mirrorHashes.get(u.externalId) !== u.hash, letGo(page));
-        },
-      });
-      await stage.flush();
-    } catch (e) {
-      await stage.settle(); // no write may land after the failed run clears its stage
-      throw e;
-    }
+    const { snapshot, mapper } = await readStaged(store, connector, { tenantId: run.tenant_id, directoryId: directory.id, runId: run.id, dryRun: run.dry_run === 1 }, { mapping, mirrorHashes, onProgress });
     duplicatesNote(snapshot.duplicates);
     return { snapshot, mode: 'full' as const, cursor, notes, stored: { mirrorHashes }, focused: null, mapper };
   }

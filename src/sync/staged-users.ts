@@ -9,7 +9,11 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/database.js';
 import { rowsOf } from '../store/bulk-insert.js';
+import type { DirectoryConnector } from '../providers/types.js';
 import type { MirrorUser } from './plan.js';
+import type { CompiledMapping } from './mapping/index.js';
+import { readDirectory, type DirectorySnapshot, type ReadProgress } from './read-directory.js';
+import { createReadMapper } from './map-users.js';
 
 export interface RunRef {
   tenantId: string;
@@ -78,6 +82,36 @@ export type UserStage = ReturnType<typeof createUserStage>;
  */
 export async function dropStagedUsersOf(db: Kysely<Database>, tenantId: string, directoryId: string): Promise<void> {
   await db.deleteFrom('staged_directory_users').where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).execute();
+}
+
+/**
+ * A whole read that maps each page of users and stages the records the mirror lacks (content hash
+ * differs from `mirrorHashes`, or new) as the page arrives, then lets the page's records go: 100k
+ * provider records are never held at once. The snapshot's users carry `raw: null`; `mapper.pick`
+ * gives the in-scope users' mapped values. Returns once every staged write has landed; on failure,
+ * once none is in flight (the failed run then clears its stage).
+ */
+export async function readStaged(
+  store: Pick<Store, 'insertRows' | 'scratchTransaction'>, connector: DirectoryConnector, run: RunRef & { dryRun: boolean },
+  o: { mapping: CompiledMapping; mirrorHashes: ReadonlyMap<string, string>; onProgress?: (p: ReadProgress) => void },
+): Promise<{ snapshot: DirectorySnapshot; mapper: ReturnType<typeof createReadMapper> }> {
+  const stage = createUserStage(store, run);
+  const mapper = createReadMapper(o.mapping);
+  const letGo = (page: readonly MirrorUser[]) => () => { for (const u of page) u.raw = null; };
+  try {
+    const snapshot = await readDirectory(connector, {
+      ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+      onUsers: async (page) => {
+        for (const u of page) mapper.add(u);
+        await stage.add(page, (u) => o.mirrorHashes.get(u.externalId) !== u.hash, letGo(page));
+      },
+    });
+    await stage.flush();
+    return { snapshot, mapper };
+  } catch (e) {
+    await stage.settle(); // no write may land after the failed run clears its stage
+    throw e;
+  }
 }
 
 /** Deletes a run's staged records (applied, failed, dry run, rejected). */
