@@ -17,6 +17,7 @@ import { organizationRoutes } from './routes/organization-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { registerAuditLog } from './audit.js';
 import { refuseNulCharacters } from './refuse-nul.js';
+import { answerClientError } from './client-errors.js';
 import { createDirectoryService } from '../app/directory-service.js';
 import { createRunService } from '../app/run-service.js';
 import { DATABASE_BUSY_RETRY_AFTER_S, isDatabaseBusy } from '../store/database-busy.js';
@@ -40,6 +41,7 @@ export async function buildApi(ctx: AppContext, options: ApiOptions = {}): Promi
     routerOptions: { maxParamLength: 1000 },
     // errors the router raises before any route runs (a malformed %-escape in the path) get the
     // API's error shape too, not Fastify's default body
+    clientErrorHandler: answerClientError,
     frameworkErrors: (error, _request, reply) => {
       const status = (error as { statusCode?: number }).statusCode ?? 400;
       const message = error.code === 'FST_ERR_BAD_URL' ? 'path: not a valid URL (a malformed %-escape?); percent-encode ids with encodeURIComponent' : `path: ${error.message}`;

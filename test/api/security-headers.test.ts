@@ -1,5 +1,6 @@
-/** Security headers on the API (answers and errors) and on the console, whose own CSP stays in force. */
+/** Security headers on the API (answers and errors) and on the console, whose own CSP stays in force; refusals before routing keep the API's error shape. */
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,5 +61,23 @@ describe('security headers', () => {
       expect(h['content-security-policy']).toMatch(/frame-ancestors 'none'/);
       expect(h['content-security-policy']).not.toMatch(/unsafe-inline|unsafe-eval/);
     }
+  });
+
+  it('requests refused before routing (headers over 16 KiB, malformed HTTP) get the API error shape', async () => {
+    const huge = await fetch(`${svc.url}/api/v1/directories?q=${'x'.repeat(20_000)}`, { headers: { authorization: `Bearer ${svc.adminToken}` } });
+    expect(huge.status).toBe(431);
+    expect(huge.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await huge.json()).toEqual({ error: { code: 'headers_too_large', message: expect.stringContaining('shorten the URL') } });
+
+    const { port } = new URL(svc.url);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(port), '127.0.0.1', () => socket.write('NOT HTTP AT ALL\r\n\r\n'));
+      let text = '';
+      socket.on('data', (d) => { text += d.toString(); });
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 400 Bad Request/);
+    expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toEqual({ error: { code: 'invalid_request', message: expect.any(String) } });
   });
 });
