@@ -39,9 +39,10 @@ export async function buildApi(ctx: AppContext, options: ApiOptions = {}): Promi
     // ids are checked by each route's zod schema (max 200, with a message naming the parameter);
     // the router's own limit (100) would answer first, without one
     routerOptions: { maxParamLength: 1000 },
+    // what Node's HTTP parser refuses (headers over 16 KiB, malformed HTTP) answers in the API's error shape
+    clientErrorHandler: answerClientError,
     // errors the router raises before any route runs (a malformed %-escape in the path) get the
     // API's error shape too, not Fastify's default body
-    clientErrorHandler: answerClientError,
     frameworkErrors: (error, _request, reply) => {
       const status = (error as { statusCode?: number }).statusCode ?? 400;
       const message = error.code === 'FST_ERR_BAD_URL' ? 'path: not a valid URL (a malformed %-escape?); percent-encode ids with encodeURIComponent' : `path: ${error.message}`;

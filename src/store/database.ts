@@ -45,7 +45,7 @@ export interface Store {
   /**
    * A transaction for scratch rows that may be lost if the database server crashes (a run's staged
    * records: the run starts its stage again). PostgreSQL commits it without waiting for the WAL to
-   * reach disk (`synchronous_commit = off`: 200 staged pages waited ~5 s on flushes); SQLite's
+   * reach disk (`synchronous_commit = off`: a 100k-user read commits ~200 staged pages); SQLite's
    * commits do not wait for the disk in WAL mode anyway.
    */
   scratchTransaction<T>(fn: (tx: Transaction<Database>) => Promise<T>): Promise<T>;

@@ -2,8 +2,9 @@
  * Staged user records: a whole full read writes each page's provider records to
  * `staged_directory_users` as the page arrives, and keeps only their ids, hashes and mapped values.
  * The apply copies the staged rows into the mirror in its own transaction (atomic runs hold), so a
- * first sync of 100k users never holds their ~100 MiB of records at once (decisions.md: "staged
- * user records"). The rows belong to one run; a blocked run keeps them until approved or rejected.
+ * first sync of 100k users never holds their ~100 MiB of records at once (decisions.md: "A whole
+ * read stages its user records"). The rows belong to one run; a blocked run keeps them until it is
+ * approved or rejected.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
@@ -100,7 +101,7 @@ export async function readStaged(
   const letGo = (page: readonly MirrorUser[]) => () => { for (const u of page) u.raw = null; };
   try {
     const snapshot = await readDirectory(connector, {
-      ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+      onProgress: o.onProgress,
       onUsers: async (page) => {
         for (const u of page) mapper.add(u);
         await stage.add(page, (u) => o.mirrorHashes.get(u.externalId) !== u.hash, letGo(page));
