@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { VOLATILE_KEYS, contentHash, recordHash, stableStringify, withoutVolatile } from '../../src/lib/stable-hash.js';
+import { VOLATILE_KEYS, recordHash, stableStringify } from '../../src/lib/stable-hash.js';
 import { toMirrorUser, toSnapshotGroup } from '../../src/sync/read-directory.js';
 
 /** The straightforward definition stableStringify must agree with. */
@@ -32,13 +32,30 @@ describe('stableStringify', () => {
 });
 
 describe('recordHash', () => {
-  it('is the content hash of the wrapped record without its volatile fields (stored hashes unchanged)', () => {
-    const key = fc.oneof(fc.constantFrom(...VOLATILE_KEYS, 'id', 'profile', 'raw', 'enabled'), fc.string({ maxLength: 6 }));
-    const record = fc.dictionary(key, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 8 });
-    const fields = fc.record({ enabled: fc.boolean(), ou: fc.option(fc.string()), name: fc.option(fc.string(), { nil: undefined }), description: fc.option(fc.string()) }, { requiredKeys: [] });
-    fc.assert(fc.property(fields, record, (f, raw) => {
-      expect(recordHash(f, raw)).toBe(contentHash({ ...f, raw: withoutVolatile(raw) }));
+  const key = fc.oneof(fc.constantFrom(...VOLATILE_KEYS, 'id', 'profile', 'raw', 'enabled', '1', '10'), fc.string({ maxLength: 6 }));
+  const record = fc.dictionary(key, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 8 });
+  const fields = fc.record({ enabled: fc.boolean(), ou: fc.option(fc.string()), name: fc.option(fc.string(), { nil: undefined }), description: fc.option(fc.string()) }, { requiredKeys: [] });
+  const reordered = (o: Record<string, unknown>, by: number[]) => Object.fromEntries(Object.entries(o).map((e, i) => [by[i % by.length]! * 100 + i, e] as const).sort(([a], [b]) => a - b).map(([, e]) => e));
+  const isVolatile = (k: string) => VOLATILE_KEYS.has(k);
+
+  it('ignores the order of the top-level keys of the record and of the fields, and the volatile fields', () => {
+    fc.assert(fc.property(fields, record, fc.array(fc.nat(9), { minLength: 1 }), fc.jsonValue({ maxDepth: 1 }), (f, raw, by, v) => {
+      const h = recordHash(f, raw);
+      expect(recordHash(reordered(f, by), reordered(raw, by))).toBe(h);
+      const withoutVolatile = Object.fromEntries(Object.entries(raw).filter(([k]) => !isVolatile(k)));
+      expect(recordHash(f, withoutVolatile)).toBe(h);
+      expect(recordHash(f, { ...raw, lastLogin: v, etag: v })).toBe(h);
     }), { numRuns: 500 });
+  });
+
+  it('changes with any other top-level value of the record, and with the fields', () => {
+    fc.assert(fc.property(fields, record, fc.string({ minLength: 1, maxLength: 6 }).filter((k) => !isVolatile(k)), fc.jsonValue({ maxDepth: 2 }), (f, raw, k, v) => {
+      fc.pre(JSON.stringify(raw[k]) !== JSON.stringify(v) && v !== undefined);
+      expect(recordHash(f, { ...raw, [k]: v })).not.toBe(recordHash(f, raw));
+      expect(recordHash({ ...f, enabled: !f.enabled }, raw)).not.toBe(recordHash(f, raw));
+    }), { numRuns: 500 });
+    const withProto = JSON.parse('{"id":"1","__proto__":{"a":1}}') as Record<string, unknown>;
+    expect(recordHash({}, withProto)).not.toBe(recordHash({}, JSON.parse('{"id":"1","__proto__":{"a":2}}') as Record<string, unknown>));
   });
 });
 

@@ -1,7 +1,10 @@
 /**
  * zod guards for what Microsoft's endpoints send: the token endpoint (success and AADSTS errors),
  * Graph collection pages, users, groups, directory objects, delta pages and the Graph error body.
- * Records keep unknown fields (`.loose()`): `raw` is the provider's own record for the mapper.
+ * Unknown fields pass: `raw` is the provider's own record for the mapper, as the connector keeps
+ * the JSON it checked, not zod's copy (providers/checked.ts). Records are checked with plain
+ * `z.object`s, which do not walk every other key of every record as `.loose()` ones do
+ * (decisions.md: "Record guards check only what the connector reads").
  */
 import { z } from 'zod';
 
@@ -43,19 +46,17 @@ export const graphUserGuard = z
     displayName: nullableString,
     accountEnabled: z.boolean().nullable().optional(),
     otherMails: z.array(z.string()).nullable().optional(),
-  })
-  .loose();
+  });
 export type GraphUser = z.infer<typeof graphUserGuard>;
 
 export const graphGroupGuard = z
-  .object({ id: z.string().min(1), displayName: nullableString, description: nullableString })
-  .loose();
+  .object({ id: z.string().min(1), displayName: nullableString, description: nullableString });
 export type GraphGroup = z.infer<typeof graphGroupGuard>;
 
 /** A directoryObject inside a member list: users, groups, devices, service principals, contacts. */
-export const directoryObjectGuard = z.object({ '@odata.type': z.string().optional(), id: z.string().min(1) }).loose();
+export const directoryObjectGuard = z.object({ '@odata.type': z.string().optional(), id: z.string().min(1) });
 
-const removedGuard = z.object({ reason: z.string() }).loose();
+const removedGuard = z.object({ reason: z.string() });
 
 export const deltaUserGuard = graphUserGuard.extend({ '@removed': removedGuard.optional() });
 

@@ -80,14 +80,15 @@ export function createGoogleConnector(credentials: GoogleCredentials, ctx: Conne
 
     async *listGroupMembers(groupExternalId: string) {
       const path = `/groups/${encodeURIComponent(groupExternalId)}/members`;
-      const seen = new Set<string>();
+      // one set per member type, keyed by the id itself (no composite key string per member)
+      const seen = { user: new Set<string>(), group: new Set<string>() };
       for await (const body of pages(client, path, { maxResults: MEMBERS_PAGE_SIZE })) {
         const page = parse(membersPageGuard, body, 'members').members ?? [];
         const members: SourceMember[] = [];
         for (const m of page) {
           const member = toSourceMember(m);
-          if (!member || seen.has(`${member.type}:${member.externalId}`)) continue;
-          seen.add(`${member.type}:${member.externalId}`);
+          if (!member || seen[member.type].has(member.externalId)) continue;
+          seen[member.type].add(member.externalId);
           members.push(member);
         }
         yield members;

@@ -1,6 +1,9 @@
 /**
- * zod guards for what Okta sends. Objects are loose: Okta adds fields over time and custom profile
- * attributes are the norm, and `SourceUser.raw` keeps the record unchanged for attribute mapping.
+ * zod guards for what Okta sends. Okta adds fields over time and custom profile attributes are the
+ * norm: unknown fields pass, and `SourceUser.raw` keeps the record unchanged for attribute mapping
+ * (the connector keeps the JSON it checked, not zod's copy: providers/checked.ts). The records'
+ * guards are plain `z.object`s, which check the same and do not walk every other key of every
+ * record as a loose one does (decisions.md: "Record guards check only what the connector reads").
  * Enumerations (status, group type) are plain strings so a value Okta adds later cannot fail a sync.
  * Reference: okta-management-openapi-spec `User`, `Group`, `Error`; oauth spec `TokenResponse`, `OAuthError`.
  */
@@ -20,12 +23,12 @@ export const OKTA_USER_STATUSES = [
 
 const nullableText = z.string().nullish();
 
-export const oktaUserGuard = z.looseObject({
+export const oktaUserGuard = z.object({
   id: z.string().min(1),
   status: z.string().min(1),
   created: nullableText,
   lastUpdated: nullableText,
-  profile: z.looseObject({ login: nullableText, email: nullableText, firstName: nullableText, lastName: nullableText }),
+  profile: z.object({ login: nullableText, email: nullableText, firstName: nullableText, lastName: nullableText }),
 });
 export type OktaUser = z.infer<typeof oktaUserGuard>;
 
@@ -33,11 +36,11 @@ export type OktaUser = z.infer<typeof oktaUserGuard>;
  * the id is checked (the connector keeps the JSON it checked, providers/checked.ts, and reads the id). */
 export const oktaMemberGuard = z.object({ id: z.string().min(1) });
 
-export const oktaGroupGuard = z.looseObject({
+export const oktaGroupGuard = z.object({
   id: z.string().min(1),
   /** OKTA_GROUP | APP_GROUP (imported from AD/LDAP/an app) | BUILT_IN ("Everyone"). */
   type: z.string().min(1),
-  profile: z.looseObject({ name: z.string(), description: nullableText }),
+  profile: z.object({ name: z.string(), description: nullableText }),
 });
 export type OktaGroup = z.infer<typeof oktaGroupGuard>;
 
