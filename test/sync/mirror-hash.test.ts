@@ -1,6 +1,7 @@
 /**
- * Content hashes of the mirror: key order does not matter, volatile fields of the provider's record
- * (logins, etags, links, timestamps) do not count as changes, anything else does.
+ * Content hashes of the mirror: the order of a record's top-level keys does not matter, volatile
+ * fields of the provider's record (logins, etags, links, timestamps) do not count as changes,
+ * anything else does (decisions.md: "Mirror hashes sort only the record's top-level keys").
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
