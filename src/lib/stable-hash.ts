@@ -42,7 +42,7 @@ const digest = (text: string) => hash('sha1', text, 'base64url');
 export function recordHash(fields: Record<string, unknown>, raw: Record<string, unknown>): string {
   const wrapper: Record<string, unknown> = {};
   for (const k of [...Object.keys(fields), 'raw'].sort()) wrapper[k] = k === 'raw' ? topLevelSorted(raw) : fields[k];
-  return hash('sha1', JSON.stringify(wrapper), 'base64url');
+  return digest(JSON.stringify(wrapper));
 }
 
 /** The record's non-volatile top-level fields, keys inserted in sorted order (a shallow copy). */
