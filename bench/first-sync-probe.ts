@@ -1,14 +1,18 @@
 /**
  * One first full sync of an emulated directory in the service process, with its peak RSS and
- * timings: the quick loop for memory work (the full benchmark takes ~20 minutes).
+ * timings, after the raw fetch (the floor) of the same emulator: the quick loop for memory and
+ * speed work (the full benchmark takes ~15 minutes).
  *   npx tsx bench/first-sync-probe.ts [entra|okta|google] [sqlite|postgres] [users] [groups]
  */
 import { createDirectory, measuredSync } from './measure.js';
 import { startEmulator, startServiceProcess, type Engine } from './scenario.js';
-import type { Provider } from './raw-fetch.js';
+import { rawClientFor, rawFetch, type Provider } from './raw-fetch.js';
+import { GROUP_SELECT, USER_SELECT } from '../src/providers/entra/connector.js';
 
 const [provider = 'entra', engine = 'sqlite', users = '100000', groups = '10000'] = process.argv.slice(2) as [Provider?, Engine?, string?, string?];
 const emulator = await startEmulator(provider, { users: Number(users), groups: Number(groups), seed: 1 });
+const raw = await rawFetch(rawClientFor(provider, emulator.credentials, { user: USER_SELECT, group: GROUP_SELECT }));
+console.log(`raw fetch: ${(raw.ms / 1000).toFixed(1)} s`);
 const service = await startServiceProcess(engine);
 try {
   const dir = await createDirectory(service.api, provider, emulator.credentials);
@@ -17,7 +21,7 @@ try {
   for (const name of ['first full sync', 'no-change resync']) {
     const s = await measuredSync(service.helper, service.api, dir, { full: true });
     const c = s.counts as Record<string, unknown>;
-    console.log(`${name}: ${(s.ms / 1000).toFixed(1)} s ${s.status}, rows ${String(c.rowsWritten)}, read ${String(c.readMs)} load ${String(c.loadMs)} plan ${String(c.planMs)} apply ${String(c.applyMs)} ms · RSS peak ${s.service.peakRssMiB} MiB (process max ${s.service.maxRssMiB}), lag p99 ${s.service.lagP99Ms} ms`);
+    console.log(`${name}: ${(s.ms / 1000).toFixed(1)} s (${(s.ms / raw.ms).toFixed(2)}× raw) ${s.status}, rows ${String(c.rowsWritten)}, read ${String(c.readMs)} load ${String(c.loadMs)} plan ${String(c.planMs)} apply ${String(c.applyMs)} ms · RSS peak ${s.service.peakRssMiB} MiB (process max ${s.service.maxRssMiB}), lag p99 ${s.service.lagP99Ms} ms`);
   }
 } finally {
   await service.helper.stop();

@@ -18,7 +18,7 @@ import { jsonObject } from '../store/json-column.js';
 import type { DeltaChanges } from '../providers/types.js';
 import type { GroupMembers, Memberships, MirrorUser } from './plan.js';
 import type { CurrentUser, PlannerInput } from './planner.js';
-import { loadMemberships, toCurrentUser } from './current-state.js';
+import { loadMemberships, ownedDirectoryId, toCurrentUser } from './current-state.js';
 import { applyMembershipDelta, isFullGroup, isFullUser } from './mirror-snapshot.js';
 import { toMirrorUser, toSnapshotGroup } from './read-directory.js';
 import { createGroupGraph, type GroupGraph } from './scope.js';
@@ -93,7 +93,7 @@ export async function readFocused(
       const out: MembershipRowOf[] = [];
       for (const chunk of chunked([...ids])) {
         out.push(...await db.selectFrom('directory_memberships').select(['group_external_id', 'member_type', 'member_external_id'])
-          .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).where(column, 'in', chunk).execute());
+          .where('directory_id', '=', ownedDirectoryId(db, tenantId, directoryId)).where(column, 'in', chunk).execute());
       }
       return out;
     };
@@ -190,7 +190,7 @@ export async function storedGroupSizes(db: Kysely<Database>, tenantId: string, d
   const out = new Map<string, number>();
   for (const ids of chunked(groups)) {
     const rows = await db.selectFrom('directory_memberships').select((eb) => ['group_external_id', eb.fn.countAll<string>().as('n')])
-      .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).where('member_type', '=', 'user').where('group_external_id', 'in', ids)
+      .where('directory_id', '=', ownedDirectoryId(db, tenantId, directoryId)).where('member_type', '=', 'user').where('group_external_id', 'in', ids)
       .groupBy('group_external_id').execute();
     for (const r of rows) out.set(r.group_external_id, Number(r.n));
   }

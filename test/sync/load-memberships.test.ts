@@ -2,7 +2,8 @@
  * Stored memberships are read as one joined id list per group and member type, in keyset pages:
  * every row comes back exactly once, grouped by group, on SQLite and PostgreSQL alike — including
  * ids whose order differs between byte order and a PostgreSQL collation, and an id holding the
- * list separator (then the rows are read one by one, also in keyset pages).
+ * list separator (then the rows are read one by one, also in keyset pages). Only the directory's
+ * own tenant reads them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.js';
@@ -68,6 +69,12 @@ describe.each(ENGINES)('loadMemberships (%s)', (engine) => {
       expect(lists.same(g, { users: m.users.slice(1), groups: m.groups })).toBe(m.users.length === 0);
     }
     expect([...membershipRows(lists.all())].map(key).sort()).toEqual(rows.map(key).sort());
+  });
+
+  it('reads nothing for a directory named with another tenant', async () => {
+    const { tenantId: otherTenant } = await createTenantRepository(store.db).create('Other');
+    for (const load of [loadMemberships, loadMembershipRows]) expect((await load(store.db, otherTenant, directoryId)).size, load.name).toBe(0);
+    expect((await loadMemberListTexts(store.db, otherTenant, directoryId))?.lists).toEqual([]);
   });
 
   it('reads an id holding the list separator exactly', async () => {
