@@ -51,8 +51,6 @@ export interface Store {
   scratchTransaction<T>(fn: (tx: Transaction<Database>) => Promise<T>): Promise<T>;
   /** SQLite only: one prepared query per parameter row (point lookups through an index), all results. */
   selectPerRow?: <T>(statement: string, rows: ReadonlyArray<readonly unknown[]>) => T[];
-  /** SQLite only: the database file, which another thread may open to read beside this connection (WAL). */
-  sqliteFile?: string;
   close(): Promise<void>;
 }
 
@@ -72,12 +70,12 @@ export interface StoreOptions {
 }
 
 export async function openStore(options: StoreOptions): Promise<Store> {
-  const store = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options.sqlitePath ?? sqliteFileIn(options.dataDir ?? './data'), options.busyTimeoutMs ?? 10_000);
+  const store = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options.sqlitePath ?? sqliteFile(options.dataDir ?? './data'), options.busyTimeoutMs ?? 10_000);
   await migrate(store.db);
   return store;
 }
 
-function sqliteFileIn(dataDir: string) {
+function sqliteFile(dataDir: string) {
   fs.mkdirSync(dataDir, { recursive: true });
   return path.join(dataDir, 'accessiq.db');
 }
@@ -103,7 +101,7 @@ function openSqlite(file: string, busyTimeoutMs: number): Store {
     const prepared = sqlite.prepare(statement);
     return rows.flatMap((r) => prepared.all(...r) as T[]);
   };
-  return { db, engine: 'sqlite', supportsSkipLocked: false, maxParameters: 32_000, supportsArrayParameters: false, withoutWaiting, selectPerRow, sqliteFile: file,
+  return { db, engine: 'sqlite', supportsSkipLocked: false, maxParameters: 32_000, supportsArrayParameters: false, withoutWaiting, selectPerRow,
     insertRows: sqliteBulkInsert(sqlite),
     scratchTransaction: (fn) => db.transaction().execute(fn),
     refreshStatistics: async () => undefined, close: () => db.destroy() };

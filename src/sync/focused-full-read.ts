@@ -92,43 +92,17 @@ export function storedListsOfTexts(rows: readonly StoredListRow[], separator: st
   };
 }
 
-/**
- * The mirror's rows a full read is compared with, as plain data (another thread may load them:
- * stored-mirror-thread.ts). `lists` is null when an id holds the join separator: the member lists
- * are then read one row per membership (loadStoredMirror).
- */
-export interface StoredMirrorRows {
-  users: { ids: string[]; hashes: string[] };
-  groups: StoredMirror['groups'];
-  lists: { rows: StoredListRow[]; separator: string } | null;
-}
-
-export async function loadStoredMirrorRows(db: Kysely<Database>, tenantId: string, directoryId: string): Promise<StoredMirrorRows> {
+export async function loadStoredMirror(db: Kysely<Database>, tenantId: string, directoryId: string): Promise<StoredMirror> {
   const users = await db.selectFrom('directory_users').select(['external_id', 'hash'])
     .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).execute();
   const groups = await db.selectFrom('directory_groups').select(['id', 'external_id', 'name', 'hash'])
     .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).execute();
   const texts = await loadMemberListTexts(db, tenantId, directoryId);
   return {
-    users: { ids: users.map((u) => u.external_id), hashes: users.map((u) => u.hash) },
+    userHashes: new Map(users.map((u) => [u.external_id, u.hash])),
     groups: groups.map((g) => ({ id: g.id, externalId: g.external_id, name: g.name, hash: g.hash })),
-    lists: texts && { rows: texts.lists, separator: texts.separator },
+    memberships: texts ? storedListsOfTexts(texts.lists, texts.separator) : storedListsOf(await loadMemberships(db, tenantId, directoryId)),
   };
-}
-
-/** The stored mirror of its rows (`db` reads the member lists one row each, should they need it). */
-export async function storedMirrorOf(rows: StoredMirrorRows, db: Kysely<Database>, tenantId: string, directoryId: string): Promise<StoredMirror> {
-  const userHashes = new Map<string, string>();
-  rows.users.ids.forEach((id, i) => userHashes.set(id, rows.users.hashes[i]!));
-  return {
-    userHashes,
-    groups: rows.groups,
-    memberships: rows.lists ? storedListsOfTexts(rows.lists.rows, rows.lists.separator) : storedListsOf(await loadMemberships(db, tenantId, directoryId)),
-  };
-}
-
-export async function loadStoredMirror(db: Kysely<Database>, tenantId: string, directoryId: string): Promise<StoredMirror> {
-  return storedMirrorOf(await loadStoredMirrorRows(db, tenantId, directoryId), db, tenantId, directoryId);
 }
 
 /**

@@ -1,5 +1,4 @@
-// The entry of the service's worker threads: the sync thread (run-thread.ts) and the mirror-load
-// thread (stored-mirror-thread.ts) start it with their entry module's URL. Compiled (the
+// The sync thread's entry (run-thread.ts starts it with the entry module's URL). Compiled (the
 // service as `npm start` runs it) the entry is plain JavaScript. From source (Vitest, `npm run
 // cli`, bin/accessiq.mjs) it is TypeScript: tsx's `--import` loader registers itself only on the
 // main thread, so the thread registers tsx's hooks itself first.
