@@ -16,6 +16,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { VOLATILE_KEYS } from '../lib/stable-hash.js';
+import { jsonObject } from '../store/json-column.js';
 import type { CompiledMapping } from './mapping/index.js';
 import type { FocusedRead } from './focused-input.js';
 import type { DirectorySnapshot } from './read-directory.js';
@@ -25,6 +26,9 @@ import { loadMemberListTexts, loadMemberships, type StoredListRow } from './curr
 import { sameMembers } from './memberships.js';
 import { digestOfIds, digestOfJoined, newDigestSeed, sameDigest, type DigestSeed, type MemberDigest } from './member-digest.js';
 import { createGroupGraph } from './scope.js';
+
+/** Ids per `IN (…)` list: under every engine's parameter limit. */
+const IN_CHUNK = 1_000;
 
 /** What the mirror holds for a directory, as a full read is compared with it. */
 export interface StoredMirror {
@@ -92,17 +96,44 @@ export function storedListsOfTexts(rows: readonly StoredListRow[], separator: st
   };
 }
 
-export async function loadStoredMirror(db: Kysely<Database>, tenantId: string, directoryId: string): Promise<StoredMirror> {
-  const users = await db.selectFrom('directory_users').select(['external_id', 'hash'])
-    .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).execute();
+/** The rest of the mirror, once its user hashes are loaded (they are needed while the directory is read). */
+export async function loadStoredMirror(db: Kysely<Database>, tenantId: string, directoryId: string, userHashes: ReadonlyMap<string, string>): Promise<StoredMirror> {
   const groups = await db.selectFrom('directory_groups').select(['id', 'external_id', 'name', 'hash'])
     .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).execute();
   const texts = await loadMemberListTexts(db, tenantId, directoryId);
   return {
-    userHashes: new Map(users.map((u) => [u.external_id, u.hash])),
+    userHashes,
     groups: groups.map((g) => ({ id: g.id, externalId: g.external_id, name: g.name, hash: g.hash })),
     memberships: texts ? storedListsOfTexts(texts.lists, texts.separator) : storedListsOf(await loadMemberships(db, tenantId, directoryId)),
   };
+}
+
+/**
+ * A focused full read lets go of the record of each user in step with the mirror as soon as it is
+ * hashed (`raw: null`): only the focus is mapped. Held, 100k records stayed live through the whole
+ * read, and every garbage collection copied or marked them.
+ */
+export function letGoOfRecordsInStep(userHashes: ReadonlyMap<string, string>) {
+  return async (page: readonly MirrorUser[]) => {
+    for (const u of page) if (userHashes.get(u.externalId) === u.hash) u.raw = null;
+  };
+}
+
+/**
+ * The records of the focus users whose record the read let go of (in step, but in the focus for
+ * their memberships or a last error): the mirror's, which hashes the same. The mapping reads no
+ * field the hash leaves out, or the read would not be focused (`readsVolatileFields`).
+ */
+export async function restoreRecordsFromMirror(db: Kysely<Database>, tenantId: string, directoryId: string, users: readonly MirrorUser[]): Promise<void> {
+  const missing = new Map(users.filter((u) => u.raw === null).map((u) => [u.externalId, u]));
+  const ids = [...missing.keys()];
+  for (let i = 0; i < ids.length; i += IN_CHUNK) {
+    const rows = await db.selectFrom('directory_users').select(['external_id', 'raw'])
+      .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).where('external_id', 'in', ids.slice(i, i + IN_CHUNK)).execute();
+    for (const r of rows) missing.get(r.external_id)!.raw = jsonObject(r.raw);
+  }
+  const lost = users.find((u) => u.raw === null);
+  if (lost) throw new Error(`The mirror no longer holds the record of user ${lost.externalId}, which the read found in step with it.`);
 }
 
 /**

@@ -25,7 +25,7 @@ import { loadCurrentState, loadMirrorHashes } from './current-state.js';
 import type { CompiledMapping } from './mapping/index.js';
 import { clearStagedUsers, dropStagedUsersOf, readStaged } from './staged-users.js';
 import { lastRunErrors, storedGroupSizes, loadFocusedCurrent, readFocused } from './focused-input.js';
-import { focusFullRead, loadStoredMirror, readsVolatileFields } from './focused-full-read.js';
+import { focusFullRead, letGoOfRecordsInStep, loadStoredMirror, readsVolatileFields, restoreRecordsFromMirror } from './focused-full-read.js';
 import { planFingerprint } from './plan-fingerprint.js';
 import { plan as makePlan, type PlannedUser, type PlannerInput } from './planner.js';
 import { checkSafeguards } from './safeguards.js';
@@ -306,17 +306,21 @@ export function createRunExecutor(deps: RunExecutorDeps) {
     const cursor = supportsDelta && connector.startDelta ? await connector.startDelta() : null;
     const duplicatesNote = (n: number) => { if (n) notes.push(`The provider sent ${n} duplicate records across pages; each was kept once.`); };
     if (focusFull) {
-      const loadStored = () => Promise.all([loadStoredMirror(db, run.tenant_id, directory.id), lastRunErrors(db, run.tenant_id, directory.id)]);
-      // what a focused read is compared with may load while the directory is read (only this
-      // directory's runs change it, and the lease makes this the one): on PostgreSQL, whose server
-      // runs the queries; SQLite would run them in this thread and stall the read (Okta: 19.2 → 21.7 s)
+      // the mirror's user hashes first: the read lets go of each record in step with them
+      const userHashes = await loadMirrorHashes(db, run.tenant_id, directory.id);
+      const loadStored = () => Promise.all([loadStoredMirror(db, run.tenant_id, directory.id, userHashes), lastRunErrors(db, run.tenant_id, directory.id)]);
+      // the rest of what a focused read is compared with may load while the directory is read (only
+      // this directory's runs change it, and the lease makes this the one): on PostgreSQL, whose server
+      // runs the queries; SQLite would run them in this thread and stall the read (Okta: 19.2 → 21.7 s;
+      // in a thread of its own it competed with the read for the two cores: decisions.md)
       const early = store.engine === 'postgres' ? loadStored() : null;
       early?.catch(() => undefined); // a failed read fails the run; this load is then not waited for
-      const snapshot = await readDirectory(connector, { onProgress });
+      const snapshot = await readDirectory(connector, { onProgress, onUsers: letGoOfRecordsInStep(userHashes) });
       duplicatesNote(snapshot.duplicates);
       const t = performance.now();
       const [stored, lastErrors] = await (early ?? loadStored());
       const focused = focusFullRead(snapshot, stored, { watchedGroups: watchedGroups(), lastErrors });
+      await restoreRecordsFromMirror(db, run.tenant_id, directory.id, focused.users);
       return { focused, mode: 'full' as const, cursor, notes, compareMs: performance.now() - t };
     }
     // a whole read maps and stages each page of users as it arrives (sync/staged-users.ts)
