@@ -21,7 +21,7 @@ try {
   for (const name of ['first full sync', 'no-change resync']) {
     const s = await measuredSync(service.helper, service.api, dir, { full: true });
     const c = s.counts as Record<string, unknown>;
-    console.log(`${name}: ${(s.ms / 1000).toFixed(1)} s (${(s.ms / raw.ms).toFixed(2)}× raw) ${s.status}, rows ${String(c.rowsWritten)}, read ${String(c.readMs)} load ${String(c.loadMs)} plan ${String(c.planMs)} apply ${String(c.applyMs)} ms · RSS peak ${s.service.peakRssMiB} MiB (process max ${s.service.maxRssMiB}), lag p99 ${s.service.lagP99Ms} ms`);
+    console.log(`${name}: ${(s.ms / 1000).toFixed(1)} s (${(s.ms / raw.ms).toFixed(2)}× raw) ${s.status}, rows ${String(c.rowsWritten)}, read ${String(c.readMs)} load ${String(c.loadMs)} plan ${String(c.planMs)} apply ${String(c.applyMs)} ms · RSS peak ${s.service.peakRssMiB} MiB (process max ${s.service.maxRssMiB}), lag p99 ${s.service.lagP99Ms} ms, service CPU ${(s.service.cpuMs / 1000).toFixed(1)} s`);
   }
 } finally {
   await service.helper.stop();

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { HelperProcess } from './child-process.js';
 
 export const serviceMeasureGuard = z.object({
-  peakRssMiB: z.number(), maxRssMiB: z.number(), heapUsedMiB: z.number(), lagP50Ms: z.number(), lagP99Ms: z.number(), lagMaxMs: z.number(),
+  peakRssMiB: z.number(), maxRssMiB: z.number(), heapUsedMiB: z.number(), lagP50Ms: z.number(), lagP99Ms: z.number(), lagMaxMs: z.number(), cpuMs: z.number(),
 });
 export type ServiceMeasure = z.infer<typeof serviceMeasureGuard>;
 

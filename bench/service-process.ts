@@ -2,7 +2,8 @@
  * Child process: the real service (HTTP API, worker, store) on a fresh SQLite or PostgreSQL
  * database, with production connector settings (real retry backoff). Sends `{ url, adminToken }`
  * when ready. `measureStart` / `measureStop` bracket a sync (`waitIdle`: until the worker is free again): peak RSS (sampled every 250 ms, plus
- * the process's lifetime maxRSS) and event-loop delay percentiles from monitorEventLoopDelay.
+ * the process's lifetime maxRSS), event-loop delay percentiles from monitorEventLoopDelay, and the
+ * process's CPU time (all threads).
  * BENCH_RSS_TRACE=1 prints the RSS every second on stderr (where in a sync the peak falls).
  * argv: <sqlite|postgres>
  */
@@ -29,6 +30,7 @@ const service = await startService(config, { workerPollMs: 50, scheduler: false 
 const MiB = 1024 * 1024;
 const lag = monitorEventLoopDelay({ resolution: 10 });
 let peakRss = 0;
+let cpuAtStart = process.cpuUsage();
 // 250 ms: reading RSS costs a syscall (at 50 ms it was ~2% of the profile); maxRSS catches the spikes between
 const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage.rss()); }, 250);
 sampler.unref();
@@ -38,6 +40,7 @@ serveParent(
   { url: service.url, adminToken },
   {
     measureStart() {
+      cpuAtStart = process.cpuUsage();
       peakRss = process.memoryUsage.rss();
       lag.reset();
       lag.enable();
@@ -59,6 +62,8 @@ serveParent(
         lagP50Ms: ms(lag.percentile(50)),
         lagP99Ms: ms(lag.percentile(99)),
         lagMaxMs: ms(lag.max),
+        // every thread of the process (API, sync thread, GC): steadier than wall time on a shared machine
+        cpuMs: Math.round(((c) => (c.user + c.system) / 1000)(process.cpuUsage(cpuAtStart))),
       };
     },
   },
