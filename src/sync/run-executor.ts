@@ -431,8 +431,8 @@ export function createRunExecutor(deps: RunExecutorDeps) {
   async function refreshStatisticsAfter(rowsWritten: number) {
     if (rowsWritten < BULK_WRITE_ROWS) return;
     const t = performance.now();
-    await store.refreshStatistics(SYNC_TABLES)
-      .then(() => logger.debug({ ms: Math.round(performance.now() - t) }, 'planner statistics refreshed after a bulk apply'))
+    await store.refreshStatistics(SYNC_TABLES, rowsWritten)
+      .then((tables) => logger.debug({ ms: Math.round(performance.now() - t), tables }, 'planner statistics refreshed after a bulk apply'))
       .catch((e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'could not refresh the planner statistics after a bulk apply'));
   }
 
