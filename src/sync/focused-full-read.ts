@@ -18,7 +18,7 @@ import type { Database } from '../store/schema.js';
 import { VOLATILE_KEYS } from '../lib/stable-hash.js';
 import { jsonObject } from '../store/json-column.js';
 import type { CompiledMapping } from './mapping/index.js';
-import type { FocusedRead } from './focused-input.js';
+import { chunked, type FocusedRead } from './focused-input.js';
 import type { DirectorySnapshot } from './read-directory.js';
 import type { GroupMembers, Memberships, MirrorUser } from './plan.js';
 import type { PlannerInput } from './planner.js';
@@ -26,9 +26,6 @@ import { loadMemberListTexts, loadMemberships, type StoredListRow } from './curr
 import { sameMembers } from './memberships.js';
 import { digestOfIds, digestOfJoined, newDigestSeed, sameDigest, type DigestSeed, type MemberDigest } from './member-digest.js';
 import { createGroupGraph } from './scope.js';
-
-/** Ids per `IN (…)` list: under every engine's parameter limit. */
-const IN_CHUNK = 1_000;
 
 /** What the mirror holds for a directory, as a full read is compared with it. */
 export interface StoredMirror {
@@ -126,10 +123,9 @@ export function letGoOfRecordsInStep(userHashes: ReadonlyMap<string, string>) {
  */
 export async function restoreRecordsFromMirror(db: Kysely<Database>, tenantId: string, directoryId: string, users: readonly MirrorUser[]): Promise<void> {
   const missing = new Map(users.filter((u) => u.raw === null).map((u) => [u.externalId, u]));
-  const ids = [...missing.keys()];
-  for (let i = 0; i < ids.length; i += IN_CHUNK) {
+  for (const ids of chunked([...missing.keys()])) {
     const rows = await db.selectFrom('directory_users').select(['external_id', 'raw'])
-      .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).where('external_id', 'in', ids.slice(i, i + IN_CHUNK)).execute();
+      .where('tenant_id', '=', tenantId).where('directory_id', '=', directoryId).where('external_id', 'in', ids).execute();
     for (const r of rows) missing.get(r.external_id)!.raw = jsonObject(r.raw);
   }
   const lost = users.find((u) => u.raw === null);

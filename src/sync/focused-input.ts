@@ -27,7 +27,7 @@ import { membershipsFromRows } from './memberships.js';
 /** Ids per `IN (…)` list: under every engine's parameter limit. */
 const IN_CHUNK = 1_000;
 
-function chunked<T>(items: readonly T[]): T[][] {
+export function chunked<T>(items: readonly T[]): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += IN_CHUNK) out.push(items.slice(i, i + IN_CHUNK));
   return out;
